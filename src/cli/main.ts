@@ -1,0 +1,70 @@
+// `enchanted-link <command>`: the demo (the whole flow on the embedded emulator, or on real Descope)
+// and a local emulator server that prints each email's links, like a mail catcher.
+import { parseArgs } from 'node:util';
+import { runDemo } from './demo.js';
+import { runEmulator } from './emulator-command.js';
+import { USAGE } from './usage.js';
+
+const EXIT_USAGE = 2;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE.main);
+    return command === undefined ? EXIT_USAGE : 0;
+  }
+  if (command !== 'demo' && command !== 'emulator') return usageError(`unknown command '${command}'`, USAGE.main);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      strict: true,
+      allowPositionals: command === 'demo',
+      options:
+        command === 'demo'
+          ? {
+              email: { type: 'string' },
+              'project-id': { type: 'string' },
+              'base-url': { type: 'string' },
+              'redirect-url': { type: 'string' },
+              help: { type: 'boolean', short: 'h' },
+            }
+          : { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (error) {
+    return usageError((error as Error).message, USAGE[command]);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(USAGE[command]);
+    return 0;
+  }
+  if (command === 'emulator') {
+    const port = values.port === undefined ? 4010 : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65_535) return usageError(`--port must be 0 to 65535, got '${values.port}'`, USAGE.emulator);
+    return runEmulator({ port, host: typeof values.host === 'string' ? values.host : '127.0.0.1' });
+  }
+  if (positionals.length > 1) return usageError('give at most one email address', USAGE.demo);
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return runDemo({
+    email: str(values.email) ?? positionals[0],
+    projectId: str(values['project-id']) ?? (process.env.DESCOPE_PROJECT_ID || undefined),
+    baseUrl: str(values['base-url']),
+    redirectUrl: str(values['redirect-url']),
+  });
+}
+
+function usageError(message: string, usage: string): number {
+  process.stderr.write(`enchanted-link: ${message}\n\n${usage}`);
+  return EXIT_USAGE;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`enchanted-link: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,33 @@
+export const USAGE = {
+  main: `Usage: enchanted-link <command> [options]
+
+Commands:
+  demo       Run the whole enchanted-link sign-in on the embedded emulator (or on real Descope)
+  emulator   Serve the Descope emulator over HTTP and print each email's links
+
+Run 'enchanted-link <command> --help' for a command's options.
+`,
+  demo: `Usage: enchanted-link demo [email] [options]
+
+Sends a sign-in link, shows its number and the emailed links, waits for the click with live
+progress, and prints the session. With no project ID it runs on the embedded emulator: in a
+terminal you open the right link in your browser; without one (CI) it clicks it by itself.
+
+Options:
+  --email <address>       Where to send the link (default: demo@example.com; required with a project ID)
+  --project-id <id>       Run against real Descope (or set DESCOPE_PROJECT_ID)
+  --base-url <url>        Descope API base URL (default: derived from the project ID)
+  --redirect-url <url>    Where the emailed links point (default: the project's setting)
+  -h, --help              Show this help
+`,
+  emulator: `Usage: enchanted-link emulator [options]
+
+Serves the Descope enchanted-link emulator over HTTP (with CORS) and prints each email's three
+links as they are sent, for developing your own sign-in page without an account. Ctrl-C stops it.
+
+Options:
+  --port <number>    Port to listen on (default: 4010; 0 picks a free one)
+  --host <address>   Address to listen on (default: 127.0.0.1)
+  -h, --help         Show this help
+`,
+};

@@ -1,0 +1,36 @@
+import { EnchantedLinkError } from './enchanted-link-error.js';
+
+/** @internal What a Descope error answer carries. */
+export interface DescopeErrorDetails {
+  status: number;
+  errorCode: string;
+  errorDescription: string;
+  errorMessage?: string | undefined;
+}
+
+/**
+ * Descope answered with a non-2xx status and its error body (`{ errorCode, errorDescription, errorMessage? }`).
+ *
+ * @category Errors
+ */
+export class DescopeError extends EnchantedLinkError {
+  /** The HTTP status, e.g. `400`. */
+  readonly status: number;
+  /** Descope's error code, e.g. `E062107` (user already exists). */
+  readonly errorCode: string;
+  /** Descope's short description (empty when the server sent none). */
+  readonly errorDescription: string;
+  /** Descope's optional detail. */
+  declare readonly errorMessage?: string;
+
+  /** @internal */
+  constructor(path: string, details: DescopeErrorDetails) {
+    const text = [details.errorDescription, details.errorMessage].filter(Boolean).join(': ');
+    super(`Descope answered ${details.status} ${details.errorCode} on ${path}${text ? `: ${text}` : ''}`);
+    this.status = details.status;
+    this.errorCode = details.errorCode;
+    this.errorDescription = details.errorDescription;
+    if (details.errorMessage !== undefined) this.errorMessage = details.errorMessage;
+  }
+}
+DescopeError.prototype.name = 'DescopeError';

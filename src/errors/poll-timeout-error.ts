@@ -1,0 +1,21 @@
+import { EnchantedLinkError } from './enchanted-link-error.js';
+
+/**
+ * `pollSession` reached its overall deadline before the user clicked the right link.
+ *
+ * @category Errors
+ */
+export class PollTimeoutError extends EnchantedLinkError {
+  /** The deadline that passed, in milliseconds. */
+  readonly timeout: number;
+  /** How many `pending-session` requests were sent. */
+  readonly attempts: number;
+
+  /** @internal */
+  constructor(timeout: number, attempts: number) {
+    super(`No session after ${attempts} polls in ${timeout} ms`);
+    this.timeout = timeout;
+    this.attempts = attempts;
+  }
+}
+PollTimeoutError.prototype.name = 'PollTimeoutError';

@@ -1,0 +1,18 @@
+import { EnchantedLinkError } from './enchanted-link-error.js';
+
+/**
+ * One request took longer than the client's `timeout`.
+ *
+ * @category Errors
+ */
+export class RequestTimeoutError extends EnchantedLinkError {
+  /** The per-request limit that passed, in milliseconds. */
+  readonly timeout: number;
+
+  /** @internal */
+  constructor(path: string, timeout: number) {
+    super(`No answer from ${path} within ${timeout} ms`);
+    this.timeout = timeout;
+  }
+}
+RequestTimeoutError.prototype.name = 'RequestTimeoutError';

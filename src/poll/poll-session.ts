@@ -1,0 +1,99 @@
+import { DescopeError } from '../errors/descope-error.js';
+import type { EnchantedLinkError } from '../errors/enchanted-link-error.js';
+import { NetworkError } from '../errors/network-error.js';
+import { PollTimeoutError } from '../errors/poll-timeout-error.js';
+import { RateLimitError } from '../errors/rate-limit-error.js';
+import { RequestTimeoutError } from '../errors/request-timeout-error.js';
+import { ResponseValidationError } from '../errors/response-validation-error.js';
+import type { Session } from '../types/session.js';
+import type { PollProgress, PollStatus } from '../types/poll-options.js';
+import { sleep } from './sleep.js';
+
+/** @internal Poll settings after defaults and checks. */
+export interface PollSettings {
+  signal: AbortSignal | undefined;
+  timeout: number;
+  interval: number;
+  maxInterval: number;
+  backoffFactor: number;
+  maxFailures: number;
+  onPoll: ((progress: PollProgress) => void) | undefined;
+}
+
+/** One session check: the session, `undefined` while pending, or a rejection. */
+export type SessionCheck = (signal: AbortSignal) => Promise<Session | undefined>;
+
+const MAX_FAILURE_DELAY = 30_000;
+
+// A wait up to 20 % shorter than planned, so tabs opened together drift apart; never longer than planned.
+const jitter = (ms: number) => ms * (0.8 + 0.2 * Math.random());
+
+/** 5xx (whatever its body), network errors and request timeouts are worth another try. */
+function isTransient(error: unknown): error is EnchantedLinkError {
+  return (
+    error instanceof NetworkError ||
+    error instanceof RequestTimeoutError ||
+    ((error instanceof DescopeError || error instanceof ResponseValidationError) && (error.status >= 500 || error.status === 408))
+  );
+}
+
+/**
+ * The poll loop: an awaited loop, so exactly one request is in flight at a time. Rules:
+ * pending → wait (growing to `maxInterval`); 429 → wait at least `Retry-After`; transient failure →
+ * exponential backoff, giving up after `maxFailures` in a row; anything else → reject at once.
+ * `signal` and the deadline abort the request and the wait alike.
+ */
+export async function pollSession(check: SessionCheck, settings: PollSettings): Promise<Session> {
+  const { signal, timeout, interval, maxInterval, backoffFactor, maxFailures, onPoll } = settings;
+  signal?.throwIfAborted();
+  const started = Date.now();
+  let attempts = 0;
+  // One controller ends everything, the request and the wait alike: the caller's abort (its reason
+  // unchanged) or the deadline (a PollTimeoutError), whichever comes first.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => stop.abort(new PollTimeoutError(timeout, attempts)), timeout);
+  try {
+    let wait = interval;
+    let failures = 0;
+    for (;;) {
+      attempts++;
+      let status: PollStatus;
+      let error: EnchantedLinkError | undefined;
+      let nextDelayMs: number;
+      try {
+        const session = await check(stop.signal);
+        stop.signal.throwIfAborted();
+        if (session) return session;
+        status = 'pending';
+        failures = 0;
+        nextDelayMs = jitter(wait);
+        wait = Math.min(wait * backoffFactor, maxInterval);
+      } catch (caught) {
+        if (stop.signal.aborted) throw stop.signal.reason;
+        if (caught instanceof RateLimitError) {
+          status = 'rate-limited';
+          nextDelayMs = Math.max(caught.retryAfter * 1000, jitter(wait));
+          // Rate-limited once, never hurry again: keep to the slowest pending pace.
+          wait = maxInterval;
+          // Waiting past the deadline only to time out would hide the real reason.
+          if (Date.now() + nextDelayMs >= started + timeout) throw caught;
+        } else if (isTransient(caught) && ++failures < maxFailures) {
+          status = 'retrying';
+          nextDelayMs = jitter(Math.min(interval * 2 ** failures, MAX_FAILURE_DELAY));
+        } else {
+          throw caught;
+        }
+        error = caught;
+      }
+      onPoll?.({ attempt: attempts, elapsedMs: Date.now() - started, nextDelayMs, status, ...(error ? { error } : {}) });
+      await sleep(nextDelayMs, stop.signal);
+    }
+  } catch (error) {
+    throw stop.signal.aborted ? stop.signal.reason : error;
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}

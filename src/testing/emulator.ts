@@ -1,0 +1,194 @@
+import { PATHS } from '../protocol/paths.js';
+import { readBody, bodyFields, MAX_BODY_BYTES, type ReadBody } from './body.js';
+import { EmulatorFailure } from './errors.js';
+import { delay, FaultQueue, faultResponse } from './faults.js';
+import { PAGES, VERIFY_PAGE_PATH } from './pages.js';
+import { errorResponse, jsonResponse, textResponse, withCors } from './responses.js';
+import { API_ROUTES, authorize } from './routes.js';
+import { startServer } from './server.js';
+import { EmulatorState } from './state.js';
+import type {
+  Emulator,
+  EmulatorClickResult,
+  EmulatorEmail,
+  EmulatorFault,
+  EmulatorFaultOptions,
+  EmulatorListenOptions,
+  EmulatorOptions,
+  EmulatorRequest,
+  EmulatorServer,
+} from './types.js';
+
+/** 28 characters, so SDKs derive the default base URL `https://api.descope.com` from it. */
+const DEFAULT_PROJECT_ID = 'P2emulator000000000000000000';
+const DEFAULT_BASE_URL = 'https://api.descope.com';
+
+/**
+ * Creates an in-memory, stateful Descope enchanted-link backend for offline tests. It speaks the wire
+ * protocol of the six endpoints, emails three numbered links to its {@link Emulator.outbox} on each
+ * send, and can inject faults. Reach it through {@link Emulator.fetch}, {@link emulatorHandlers} (msw)
+ * or {@link Emulator.listen} (real HTTP). Browser-safe: nothing Node-only is loaded until `listen()`.
+ *
+ * @param options - See {@link EmulatorOptions}; all optional.
+ * @throws TypeError for an invalid `baseUrl` or two users with the same login ID; RangeError for a
+ *   non-positive `linkTtlMs` or `sessionTtlSeconds`.
+ * @example
+ * ```ts
+ * import { createEmulator, EMULATOR_ERRORS } from 'enchanted-link/testing';
+ *
+ * const emu = createEmulator({ users: [{ loginId: 'ada@example.com', name: 'Ada' }] });
+ * const client = new EnchantedLinkClient({ projectId: emu.projectId, fetch: emu.fetch });
+ * const { linkId, pendingRef } = await client.signIn('ada@example.com');
+ * expect(emu.lastEmail('ada@example.com')?.linkId).toBe(linkId);
+ * await emu.click('ada@example.com');
+ * const session = await client.waitForSession(pendingRef);
+ * ```
+ * @category Testing
+ */
+export function createEmulator(options: EmulatorOptions = {}): Emulator {
+  return new EnchantedLinkEmulator(options);
+}
+
+class EnchantedLinkEmulator implements Emulator {
+  readonly projectId: string;
+  readonly baseUrl: string;
+  readonly #state: EmulatorState;
+  readonly #faults = new FaultQueue();
+  readonly #log: EmulatorRequest[] = [];
+  readonly #now: () => number;
+  readonly #redirectUrl: string | undefined;
+  /** URL of the newest open server from listen(). */
+  #serverUrl: string | undefined;
+
+  constructor({ projectId = DEFAULT_PROJECT_ID, baseUrl = DEFAULT_BASE_URL, redirectUrl, linkTtlMs = 300_000, sessionTtlSeconds = 600, users = [], now = () => Date.now(), onEmail }: EmulatorOptions) {
+    for (const [name, value] of Object.entries({ linkTtlMs, sessionTtlSeconds })) {
+      if (!(value > 0 && Number.isFinite(value))) throw new RangeError(`${name} must be a positive number, got ${value}`);
+    }
+    this.projectId = projectId;
+    this.baseUrl = new URL(baseUrl).origin;
+    this.#redirectUrl = redirectUrl;
+    this.#now = now;
+    this.#state = new EmulatorState({ projectId, linkTtlMs, sessionTtlSeconds, now, users: [...users], onEmail });
+  }
+
+  readonly fetch = async (input: Request | string | URL, init?: RequestInit): Promise<Response> => {
+    const request = input instanceof Request ? new Request(input, init) : new Request(new URL(input, this.baseUrl), init);
+    request.signal.throwIfAborted();
+    const origins = [this.baseUrl, this.#serverUrl];
+    if (!origins.includes(new URL(request.url).origin)) {
+      throw new TypeError('fetch failed', { cause: new Error(`The emulator answers only ${origins.filter(Boolean).join(' and ')}`) });
+    }
+    const response = await this.handle(request);
+    if (response.type === 'error') throw new TypeError('fetch failed', { cause: new Error('Connection dropped (injected fault)') });
+    return response;
+  };
+
+  handle(request: Request): Promise<Response> {
+    return this.#answer(request, true);
+  }
+
+  get outbox(): readonly EmulatorEmail[] {
+    return this.#state.outbox;
+  }
+
+  lastEmail(loginId: string): EmulatorEmail | undefined {
+    return [...this.#state.outbox].reverse().find((email) => email.loginId === loginId || email.to === loginId);
+  }
+
+  async click(loginId: string, which: 'right' | 'wrong' = 'right'): Promise<EmulatorClickResult> {
+    const email = this.lastEmail(loginId);
+    if (!email) throw new Error(`No email was sent for ${loginId}`);
+    const link = email.links.find(({ correct }) => correct === (which === 'right')) ?? email.links[0];
+    const response = await this.#answer(
+      new Request(`${this.baseUrl}${PATHS.verify}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.projectId}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ token: link?.token }),
+      }),
+      false,
+    );
+    return { status: response.status, body: await response.json() };
+  }
+
+  get requests(): readonly EmulatorRequest[] {
+    return this.#log.map((entry) => ({ ...entry }));
+  }
+
+  injectFault(fault: EmulatorFault, options?: EmulatorFaultOptions): void {
+    this.#faults.add(fault, options);
+  }
+
+  clearFaults(): void {
+    this.#faults.clear();
+  }
+
+  reset(): void {
+    this.#state.reset();
+    this.#faults.clear();
+    this.#log.length = 0;
+  }
+
+  async listen(options?: EmulatorListenOptions): Promise<EmulatorServer> {
+    const server = await startServer((request) => this.handle(request), options);
+    this.#serverUrl = server.url;
+    return {
+      url: server.url,
+      close: async () => {
+        if (this.#serverUrl === server.url) this.#serverUrl = undefined;
+        await server.close();
+      },
+    };
+  }
+
+  /** Logs the request, applies a fault (unless `withFaults` is false) or routes it, and adds CORS. */
+  async #answer(request: Request, withFaults: boolean): Promise<Response> {
+    const entry: EmulatorRequest = {
+      method: request.method,
+      path: new URL(request.url).pathname,
+      headers: Object.fromEntries(request.headers),
+      body: undefined,
+      status: 0,
+      at: this.#now(),
+    };
+    this.#log.push(entry);
+    // A preflight taking a fault would steal it from the request it precedes.
+    const fault = withFaults && request.method !== 'OPTIONS' ? this.#faults.take(entry.path) : undefined;
+    const response = withCors(await this.#respond(request, entry, fault));
+    entry.status = response.status;
+    return response;
+  }
+
+  async #respond(request: Request, entry: EmulatorRequest, fault: EmulatorFault | undefined): Promise<Response> {
+    try {
+      const body = await readBody(request);
+      entry.body = body.value;
+      if (fault?.type === 'latency') await delay(fault.ms, request.signal);
+      else if (fault) return faultResponse(fault);
+      return this.#route(request, entry.path, body);
+    } catch (error) {
+      // An aborted request gets no answer: the caller rejects with the abort reason, as fetch does.
+      if (request.signal.aborted) throw request.signal.reason;
+      if (error instanceof EmulatorFailure) return errorResponse(error.error, error.detail);
+      return errorResponse('internalError', String(error));
+    }
+  }
+
+  #route(request: Request, path: string, body: ReadBody): Response {
+    const { method } = request;
+    if (method === 'OPTIONS') return new Response(null, { status: 204 });
+    if (body.tooLarge) return errorResponse('bodyTooLarge', `the limit is ${MAX_BODY_BYTES} bytes`);
+    const page = PAGES.get(path);
+    if (page && method === 'GET') {
+      return textResponse(200, page({ projectId: this.projectId, outbox: this.#state.outbox }), 'text/html; charset=utf-8');
+    }
+    const api = API_ROUTES.get(path);
+    if (api && method === 'POST') {
+      const refreshJwt = authorize(request.headers.get('authorization'), this.projectId);
+      const defaultRedirectUrl = this.#redirectUrl ?? `${this.#serverUrl ?? this.baseUrl}${VERIFY_PAGE_PATH}`;
+      return jsonResponse(200, api({ state: this.#state, fields: bodyFields(body), refreshJwt, defaultRedirectUrl }));
+    }
+    if (!page && !api) return errorResponse('routeNotFound', `${method} ${path}`);
+    const allowed = api ? 'POST' : 'GET';
+    return errorResponse('methodNotAllowed', `${path} accepts ${allowed}`, { allow: `${allowed}, OPTIONS` });
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * `enchanted-link/testing`: an in-memory, stateful Descope enchanted-link emulator to test login flows
+ * offline, through `fetch`, msw or real HTTP.
+ *
+ * @module
+ */
+export { createEmulator } from './emulator.js';
+export { emulatorHandlers } from './msw.js';
+export { EMULATOR_ERRORS, type EmulatorErrorInfo, type EmulatorErrorName } from './errors.js';
+export type {
+  Emulator,
+  EmulatorClickResult,
+  EmulatorEmail,
+  EmulatorFault,
+  EmulatorFaultOptions,
+  EmulatorLink,
+  EmulatorListenOptions,
+  EmulatorOptions,
+  EmulatorRequest,
+  EmulatorServer,
+  EmulatorUser,
+} from './types.js';

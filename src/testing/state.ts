@@ -1,0 +1,229 @@
+import { fail } from './errors.js';
+import { isEmail, type Fields } from './body.js';
+import { createJwt } from './jwt.js';
+import { randomBase64Url, randomInt, randomLabels } from './random.js';
+import type { EmulatorEmail, EmulatorLink, EmulatorUser } from './types.js';
+
+/** Refresh JWT lifetime, in seconds (30 days), also the cookie max-age. */
+const REFRESH_TTL_SECONDS = 30 * 24 * 60 * 60;
+
+/** What the state needs from the emulator's options, with defaults applied. */
+export interface StateConfig {
+  readonly projectId: string;
+  readonly linkTtlMs: number;
+  readonly sessionTtlSeconds: number;
+  readonly now: () => number;
+  readonly users: readonly EmulatorUser[];
+  readonly onEmail: ((email: EmulatorEmail) => void) | undefined;
+}
+
+/** A user as stored; `seen` is whether they ever had a session (decides `firstSeen`). */
+export interface UserRecord {
+  readonly userId: string;
+  readonly loginIds: string[];
+  email: string | undefined;
+  name: string | undefined;
+  verifiedEmail: boolean;
+  readonly createdTime: number;
+  seen: boolean;
+}
+
+/** One send, already checked by its route. */
+export interface SendInput {
+  readonly kind: EmulatorEmail['kind'];
+  readonly loginId: string;
+  /** Address the links go to (for updateEmail, the new address). */
+  readonly to: string;
+  readonly redirectUrl: string;
+  readonly customClaims: Fields;
+  /** signUp: the new user's name. */
+  readonly name?: string | undefined;
+  /** updateEmail: also add `to` to the user's login IDs. */
+  readonly addToLoginIds?: boolean;
+}
+
+interface LoginRecord {
+  readonly send: SendInput;
+  readonly email: EmulatorEmail;
+  status: 'pending' | 'verified' | 'redeemed';
+  /** Set when the right link is verified. */
+  user?: UserRecord;
+}
+
+/** Users, pending logins, tokens and sessions: the emulator's domain logic, free of HTTP. */
+export class EmulatorState {
+  readonly #config: StateConfig;
+  readonly #users = new Set<UserRecord>();
+  /** By pendingRef. Kept after redemption so a reused token is told apart from an unknown one. */
+  readonly #logins = new Map<string, LoginRecord>();
+  /** By link token. */
+  readonly #tokens = new Map<string, { readonly pendingRef: string; readonly correct: boolean }>();
+  /** By refresh JWT, the only tokens the emulator accepts back. */
+  readonly #sessions = new Map<string, { readonly user: UserRecord; readonly expiresAt: number }>();
+  readonly #outbox: EmulatorEmail[] = [];
+
+  constructor(config: StateConfig) {
+    this.#config = config;
+    this.reset();
+  }
+
+  /** A copy of the outbox, oldest first. */
+  get outbox(): readonly EmulatorEmail[] {
+    return [...this.#outbox];
+  }
+
+  /** Back to the configured users, with nothing sent. */
+  reset(): void {
+    for (const collection of [this.#users, this.#logins, this.#tokens, this.#sessions]) collection.clear();
+    this.#outbox.length = 0;
+    for (const { loginId, email, name } of this.#config.users) {
+      if (this.findUser(loginId)) throw new TypeError(`Two users have the login ID ${loginId}`);
+      // Configured users are returning users: an address of theirs counts as verified, and firstSeen is false.
+      const user = this.#addUser(loginId, email ?? (isEmail(loginId) ? loginId : undefined), name);
+      user.verifiedEmail = user.email !== undefined;
+      user.seen = true;
+    }
+  }
+
+  findUser(loginId: string): UserRecord | undefined {
+    for (const user of this.#users) if (user.loginIds.includes(loginId)) return user;
+    return undefined;
+  }
+
+  requireUser(loginId: string): UserRecord {
+    return this.findUser(loginId) ?? fail('userNotFound', `no user has the login ID ${loginId}`);
+  }
+
+  /** The user a refresh JWT (from `Bearer <projectId>:<refreshJwt>`) was issued to. */
+  sessionUser(refreshJwt: string | undefined): UserRecord {
+    if (refreshJwt === undefined) fail('refreshJwtRequired', 'send Authorization: Bearer <projectId>:<refreshJwt>');
+    const session = this.#sessions.get(refreshJwt) ?? fail('refreshJwtRequired', 'the refresh JWT was not issued by this emulator');
+    if (this.#config.now() >= session.expiresAt) fail('refreshJwtRequired', 'the refresh JWT expired');
+    return session.user;
+  }
+
+  /** Emails three links and starts a pending login. */
+  send(input: SendInput): { linkId: string; pendingRef: string; maskedEmail: string } {
+    const sentAt = this.#config.now();
+    const pendingRef = randomBase64Url(24);
+    const labels = randomLabels(3);
+    const linkId = labels[randomInt(labels.length)] ?? fail('internalError');
+    const links = labels.map((number): EmulatorLink => {
+      const token = randomBase64Url(32);
+      const correct = number === linkId;
+      this.#tokens.set(token, { pendingRef, correct });
+      return Object.freeze({ number, url: withToken(input.redirectUrl, token), token, correct });
+    });
+    const maskedEmail = `${input.to.slice(0, 1)}***${input.to.slice(input.to.lastIndexOf('@'))}`;
+    const { kind, loginId, to } = input;
+    const email = Object.freeze({
+      to, loginId, kind, linkId, pendingRef, maskedEmail,
+      links: Object.freeze(links) as EmulatorLink[],
+      sentAt,
+      expiresAt: sentAt + this.#config.linkTtlMs,
+    });
+    this.#outbox.push(email);
+    this.#logins.set(pendingRef, { send: input, email, status: 'pending' });
+    this.#config.onEmail?.(email);
+    return { linkId, pendingRef, maskedEmail };
+  }
+
+  /** What the page behind a link does; only the right, fresh, unused link verifies. */
+  verify(token: string): void {
+    const link = this.#tokens.get(token) ?? fail('invalidToken', 'no link has this token');
+    const login = this.#logins.get(link.pendingRef) ?? fail('invalidToken', 'no login has this token');
+    if (this.#expired(login)) fail('linkExpired');
+    if (!link.correct) fail('wrongLink', 'the flow stays pending; the right link still works');
+    if (login.status !== 'pending') fail('linkAlreadyUsed');
+    login.user = this.#complete(login.send);
+    login.status = 'verified';
+  }
+
+  /** The pending-session answer: 401 until verified, then the session once. */
+  redeem(pendingRef: string): Record<string, unknown> {
+    const login = this.#logins.get(pendingRef) ?? fail('unknownPendingRef', 'this pendingRef was never issued');
+    if (login.status === 'redeemed') fail('unknownPendingRef', 'this pendingRef was already redeemed');
+    if (this.#expired(login)) fail('unknownPendingRef', 'this pendingRef expired');
+    if (login.status === 'pending' || !login.user) fail('pending');
+    login.status = 'redeemed';
+    return this.#issueSession(login.user, login.send.customClaims);
+  }
+
+  #expired(login: LoginRecord): boolean {
+    return this.#config.now() >= login.email.expiresAt;
+  }
+
+  /** Applies a verified send: creates the signed-up user, or changes the email. */
+  #complete(send: SendInput): UserRecord {
+    const user = this.findUser(send.loginId) ?? this.#addUser(send.loginId, send.to, send.name);
+    if (send.kind === 'updateEmail') {
+      user.email = send.to;
+      if (send.addToLoginIds && !user.loginIds.includes(send.to)) user.loginIds.push(send.to);
+    }
+    if (user.email === send.to) user.verifiedEmail = true;
+    return user;
+  }
+
+  #addUser(loginId: string, email: string | undefined, name: string | undefined): UserRecord {
+    const user: UserRecord = {
+      userId: `U${randomBase64Url(20)}`,
+      loginIds: [loginId],
+      email,
+      name,
+      verifiedEmail: false,
+      createdTime: Math.floor(this.#config.now() / 1000),
+      seen: false,
+    };
+    this.#users.add(user);
+    return user;
+  }
+
+  /** A JWTResponse (spec §7.4); times in Unix seconds. */
+  #issueSession(user: UserRecord, customClaims: Fields): Record<string, unknown> {
+    const iat = Math.floor(this.#config.now() / 1000);
+    const sessionExpiration = iat + this.#config.sessionTtlSeconds;
+    const cookieExpiration = iat + REFRESH_TTL_SECONDS;
+    // Custom claims first, so they can never override the registered ones.
+    const claims = { ...customClaims, sub: user.userId, iat, iss: this.#config.projectId };
+    const refreshJwt = createJwt({ ...claims, exp: cookieExpiration, drn: 'DSR' });
+    this.#sessions.set(refreshJwt, { user, expiresAt: cookieExpiration * 1000 });
+    const firstSeen = !user.seen;
+    user.seen = true;
+    return {
+      sessionJwt: createJwt({ ...claims, exp: sessionExpiration, drn: 'DS' }),
+      refreshJwt,
+      cookieDomain: '',
+      cookiePath: '/',
+      cookieMaxAge: REFRESH_TTL_SECONDS,
+      cookieExpiration,
+      sessionExpiration,
+      firstSeen,
+      user: {
+        userId: user.userId,
+        loginIds: [...user.loginIds],
+        email: user.email ?? '',
+        verifiedEmail: user.verifiedEmail,
+        name: user.name ?? '',
+        status: 'enabled',
+        roleNames: [],
+        userTenants: [],
+        customAttributes: {},
+        createdTime: user.createdTime,
+        TOTP: false,
+        SAML: false,
+        SCIM: false,
+        OAuth: {},
+        webauthn: false,
+        password: false,
+        test: false,
+      },
+    };
+  }
+}
+
+/** `base` with `t=<token>` added to its query (before any #fragment); the token is base64url, URL-safe. */
+function withToken(base: string, token: string): string {
+  const hash = base.includes('#') ? base.slice(base.indexOf('#')) : '';
+  const head = base.slice(0, base.length - hash.length);
+  return `${head}${head.includes('?') ? '&' : '?'}t=${token}${hash}`;
+}

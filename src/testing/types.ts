@@ -1,0 +1,284 @@
+// Public shapes of the emulator. Kept apart from the implementation so the docs read in one place.
+
+/**
+ * Options of {@link createEmulator}. Every field is optional.
+ *
+ * @category Testing
+ */
+export interface EmulatorOptions {
+  /**
+   * Project ID the emulator expects in `Authorization: Bearer <projectId>`.
+   * Default `'P2emulator000000000000000000'`: 28 characters, so an SDK derives `https://api.descope.com`
+   * from it, which is also the default {@link EmulatorOptions.baseUrl}.
+   */
+  projectId?: string;
+  /**
+   * Origin the emulator answers for in {@link Emulator.fetch} and {@link emulatorHandlers}.
+   * Only the origin is kept (a path is dropped). Default `'https://api.descope.com'`.
+   */
+  baseUrl?: string;
+  /**
+   * Base of the link URLs when a send has no `redirectUrl`/`URI`. Default `${server url}/verify` while a
+   * server from {@link Emulator.listen} is open, else `${baseUrl}/verify`.
+   */
+  redirectUrl?: string;
+  /** Lifetime of each link and its `pendingRef`, in milliseconds. Default `300_000` (5 minutes). */
+  linkTtlMs?: number;
+  /** Lifetime of the session JWT, in seconds. Default `600`. The refresh JWT always lives 30 days. */
+  sessionTtlSeconds?: number;
+  /**
+   * Users that exist from the start (and again after {@link Emulator.reset}). They count as returning
+   * users: their first session has `firstSeen: false`. `email` defaults to `loginId` when that is an address.
+   */
+  users?: EmulatorUser[];
+  /** The clock, in milliseconds since the epoch. Default `() => Date.now()`, so vitest fake timers apply. */
+  now?: () => number;
+  /**
+   * Called with each email right after it is put in the outbox, e.g. to print the links. If it throws,
+   * the send is answered 500 {@link EMULATOR_ERRORS}`.internalError` (the email stays in the outbox).
+   */
+  onEmail?: (email: EmulatorEmail) => void;
+}
+
+/**
+ * A user given in {@link EmulatorOptions.users}.
+ *
+ * @category Testing
+ */
+export interface EmulatorUser {
+  /** The login ID, normally the email address. */
+  loginId: string;
+  /** Address the links go to. Default: `loginId` when it contains `@`. */
+  email?: string;
+  /** Display name, returned as `user.name` in the session. */
+  name?: string;
+}
+
+/**
+ * An in-memory, stateful Descope enchanted-link backend. Create one with {@link createEmulator}.
+ *
+ * @category Testing
+ */
+export interface Emulator {
+  /** The project ID it expects in the `Authorization` header. */
+  readonly projectId: string;
+  /** The origin it answers for, without a trailing slash, e.g. `https://api.descope.com`. */
+  readonly baseUrl: string;
+  /**
+   * A `fetch` that answers from the emulator with no network, no msw and no server. It is a bound
+   * function, so it can be passed around as is. Relative URLs resolve against {@link Emulator.baseUrl};
+   * other origins than `baseUrl` (and the {@link Emulator.listen} URL) reject with `TypeError('fetch failed')`,
+   * as does an injected `drop-connection` fault. Honors `signal`: rejects with `signal.reason` once
+   * aborted, also during injected latency.
+   *
+   * @example
+   * ```ts
+   * const emu = createEmulator();
+   * const client = new EnchantedLinkClient({ projectId: emu.projectId, fetch: emu.fetch });
+   * ```
+   */
+  readonly fetch: (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
+  /**
+   * Answers one request: the core that {@link Emulator.fetch}, {@link emulatorHandlers} and
+   * {@link Emulator.listen} all use. Applies injected faults and logs the request. A dropped connection
+   * is answered with `Response.error()` (type `'error'`, status 0); each transport turns it into its own
+   * kind of network failure. Rejects with `request.signal.reason` when the request is aborted during
+   * injected latency.
+   *
+   * @example
+   * ```ts
+   * const res = await emu.handle(new Request('https://api.descope.com/v1/auth/enchantedlink/verify', {
+   *   method: 'POST', headers: { authorization: `Bearer ${emu.projectId}` }, body: JSON.stringify({ token }),
+   * }));
+   * ```
+   */
+  handle(request: Request): Promise<Response>;
+  /** Every email sent so far, oldest first (a snapshot; entries are frozen). */
+  readonly outbox: readonly EmulatorEmail[];
+  /**
+   * The newest email sent for `loginId` (matched against the login ID of the send and the address it
+   * went to), or `undefined`.
+   */
+  lastEmail(loginId: string): EmulatorEmail | undefined;
+  /**
+   * Simulates the user opening one of the 3 links of the newest email for `loginId`, and that page calling
+   * verify. `'right'` (default) opens the link whose number is the `linkId`, `'wrong'` another one (which
+   * answers {@link EMULATOR_ERRORS}`.wrongLink` and leaves the flow pending). The verify request is logged
+   * but never takes an injected fault, so faults stay aimed at the code under test.
+   * Rejects when no email was sent for `loginId`.
+   *
+   * @returns The HTTP status and parsed JSON body of that verify call.
+   * @example
+   * ```ts
+   * const { linkId } = await client.signIn('ada@example.com');
+   * await emu.click('ada@example.com');          // { status: 200, body: {} }
+   * const session = await client.waitForSession(pendingRef);
+   * ```
+   */
+  click(loginId: string, which?: 'right' | 'wrong'): Promise<EmulatorClickResult>;
+  /** Every request received, in order of arrival (a snapshot). */
+  readonly requests: readonly EmulatorRequest[];
+  /**
+   * Makes the next `times` requests (default 1) answer with `fault` instead of the real answer, or, for
+   * `latency`, answer late. With `path`, only requests to that path count. Faults queue up: each request
+   * takes the oldest fault that matches it. CORS preflights (`OPTIONS`) never take a fault.
+   * Throws `RangeError` for a status outside 200–599, a negative latency or a `times` below 1.
+   *
+   * @example
+   * ```ts
+   * emu.injectFault({ type: 'rate-limit', retryAfter: 2 }, { path: PATHS.pendingSession });
+   * emu.injectFault({ type: 'status', status: 503 }, { times: 2 });
+   * ```
+   */
+  injectFault(fault: EmulatorFault, options?: EmulatorFaultOptions): void;
+  /** Forgets every fault not applied yet. */
+  clearFaults(): void;
+  /**
+   * Forgets emails, pending logins, issued sessions, the request log and faults. The users from
+   * {@link EmulatorOptions.users} are restored as they were configured; users created since are removed.
+   */
+  reset(): void;
+  /**
+   * Serves the emulator over real HTTP (Node only; `node:http` is loaded on demand). Adds CORS to every
+   * answer, serves `GET /verify?t=…` (a page that verifies the link) and `GET /` (the outbox), answers
+   * 413 above 1 MB of body and destroys the socket for `drop-connection`. While it is open, the default
+   * redirect URL is `${url}/verify`.
+   *
+   * @example
+   * ```ts
+   * const server = await emu.listen();           // http://127.0.0.1:<random port>
+   * const client = new EnchantedLinkClient({ projectId: emu.projectId, baseUrl: server.url });
+   * await server.close();
+   * ```
+   */
+  listen(options?: EmulatorListenOptions): Promise<EmulatorServer>;
+}
+
+/**
+ * What {@link Emulator.click} resolves to.
+ *
+ * @category Testing
+ */
+export interface EmulatorClickResult {
+  /** HTTP status of the verify call: 200 on success. */
+  status: number;
+  /** Parsed JSON body: `{}` on success, a Descope error body otherwise. */
+  body: unknown;
+}
+
+/**
+ * Options of {@link Emulator.injectFault}.
+ *
+ * @category Testing
+ */
+export interface EmulatorFaultOptions {
+  /** How many matching requests get the fault. Default 1. */
+  times?: number;
+  /** Only requests to this path (e.g. `PATHS.pendingSession`) take the fault. Default: any path. */
+  path?: string;
+}
+
+/**
+ * Options of {@link Emulator.listen}.
+ *
+ * @category Testing
+ */
+export interface EmulatorListenOptions {
+  /** TCP port. Default `0`: a free port chosen by the OS. */
+  port?: number;
+  /** Interface to bind. Default `'127.0.0.1'`. */
+  host?: string;
+}
+
+/**
+ * A running HTTP server from {@link Emulator.listen}.
+ *
+ * @category Testing
+ */
+export interface EmulatorServer {
+  /** Base URL, with no trailing slash, e.g. `http://127.0.0.1:54321`. */
+  readonly url: string;
+  /** Stops listening and closes every connection, keep-alive ones included. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * One email in {@link Emulator.outbox}.
+ *
+ * @category Testing
+ */
+export interface EmulatorEmail {
+  /** Address the email went to (for `updateEmail`, the new address). */
+  to: string;
+  /** Login ID the send was made for. */
+  loginId: string;
+  /** Which endpoint sent it. */
+  kind: 'signIn' | 'signUp' | 'signInOrUp' | 'updateEmail';
+  /** The 2-digit number the app shows; equals the `number` of the one correct link. */
+  linkId: string;
+  /** Reference the app polls pending-session with. */
+  pendingRef: string;
+  /** Masked `to`, as answered to the app, e.g. `a***@example.com`. */
+  maskedEmail: string;
+  /** The three links, in the order shown in the email. Exactly one is `correct`. */
+  links: EmulatorLink[];
+  /** When it was sent, in ms since the epoch (the emulator's clock). */
+  sentAt: number;
+  /** When its links and `pendingRef` expire, in ms since the epoch. */
+  expiresAt: number;
+}
+
+/**
+ * One of the three links of an {@link EmulatorEmail}.
+ *
+ * @category Testing
+ */
+export interface EmulatorLink {
+  /** The 2-digit label shown next to the link, `'00'`–`'99'`. */
+  number: string;
+  /** Redirect URL with `?t=<token>` appended (`&t=` when it already has a query). */
+  url: string;
+  /** The `t` value, what the page sends to verify. */
+  token: string;
+  /** Whether this is the link whose number equals the `linkId`. */
+  correct: boolean;
+}
+
+/**
+ * One entry of {@link Emulator.requests}.
+ *
+ * @category Testing
+ */
+export interface EmulatorRequest {
+  /** HTTP method, upper case. */
+  method: string;
+  /** URL path, without the query. */
+  path: string;
+  /** Request headers, names in lower case. */
+  headers: Record<string, string>;
+  /** Parsed JSON body, or the raw text when it is not JSON, or `undefined` when empty or over 1 MB. */
+  body: unknown;
+  /** HTTP status answered; 0 while in flight, for a dropped connection or an aborted request. */
+  status: number;
+  /** When it arrived, in ms since the epoch (the emulator's clock). */
+  at: number;
+}
+
+/**
+ * A failure {@link Emulator.injectFault} can make the emulator answer with.
+ *
+ * - `status`: answers `status` with `body` (JSON; default {@link EMULATOR_ERRORS}`.injectedFault`) and `headers`.
+ * - `latency`: waits `ms` milliseconds, then gives the real answer.
+ * - `rate-limit`: 429 with the Descope body `E130429` and `Retry-After: <retryAfter>` (no header if undefined).
+ * - `malformed-body`: `status` (default 200) with `content-type: application/json` and a body that is not JSON.
+ * - `drop-connection`: no answer. `fetch` rejects with `TypeError('fetch failed')`, msw answers
+ *   `HttpResponse.error()`, the HTTP server destroys the socket.
+ *
+ * @category Testing
+ */
+export type EmulatorFault =
+  | { type: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+  | { type: 'latency'; ms: number }
+  | { type: 'rate-limit'; retryAfter?: number | string }
+  | { type: 'malformed-body'; status?: number }
+  | { type: 'drop-connection' };

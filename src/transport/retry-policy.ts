@@ -1,0 +1,36 @@
+import { isHTTPError, type RetryOptions } from 'ky';
+import { parseRetryAfter } from '../utils/retry-after.js';
+
+/**
+ * How a request may be retried inside one call:
+ * - `send`: the three send calls and update/email. A retried send emails a second set of links with a
+ *   different `linkId`, so only answers that prove the request was not processed (429, 503) are retried.
+ * - `idempotent`: verify and a single session check. Transient failures are retried: a lost answer
+ *   followed by a retry can at worst fail, which is what no retry would have done anyway.
+ * - `none`: the poll loop, which has its own backoff.
+ */
+export type RetryPolicy = 'send' | 'idempotent' | 'none';
+
+/** Longest `Retry-After` (seconds) worth waiting inside a call; longer ones surface as `RateLimitError`. */
+const MAX_INLINE_RETRY_AFTER = 5;
+
+const shortRetryAfter: NonNullable<RetryOptions['shouldRetry']> = ({ error }) =>
+  isHTTPError(error) ? parseRetryAfter(error.response.headers.get('retry-after')) <= MAX_INLINE_RETRY_AFTER && undefined : undefined;
+
+const base: RetryOptions = { limit: 2, methods: ['post'], afterStatusCodes: [429, 503], jitter: true };
+
+export const RETRY_OPTIONS: Record<RetryPolicy, RetryOptions> = {
+  send: {
+    ...base,
+    statusCodes: [429, 503],
+    // Network errors and timeouts may hide a processed send: never retry them.
+    shouldRetry: (state) => (isHTTPError(state.error) ? shortRetryAfter(state) : false),
+  },
+  idempotent: {
+    ...base,
+    statusCodes: [408, 429, 500, 502, 503, 504],
+    retryOnTimeout: true,
+    shouldRetry: shortRetryAfter,
+  },
+  none: { limit: 0 },
+};

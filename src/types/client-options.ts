@@ -1,0 +1,102 @@
+import type { LoginOptions, SignUpLoginOptions, SignUpUser } from './login-options.js';
+
+/**
+ * The `fetch` the SDK calls; the global `fetch` of every runtime fits.
+ *
+ * @category Client
+ */
+export type FetchFunction = (input: Request, init?: RequestInit) => Promise<Response>;
+
+/**
+ * Options of {@link EnchantedLinkClient}.
+ *
+ * @category Client
+ */
+export interface ClientOptions {
+  /** Your Descope project ID (Console → Project settings). Required. */
+  projectId: string;
+  /**
+   * API base URL, e.g. a custom domain (`https://auth.example.com`).
+   * @defaultValue `https://api.<region>.descope.com` for 32-character regional project IDs (region = characters 2 to 5), else `https://api.descope.com`
+   */
+  baseUrl?: string;
+  /**
+   * Where the emailed links point (`?t=<token>` is appended) unless a send call names one. Must be on
+   * the project's approved domains.
+   * @defaultValue none: the redirect URL set in the Descope console
+   */
+  redirectUrl?: string;
+  /**
+   * Limit for one request, in milliseconds; past it the call rejects with `RequestTimeoutError`.
+   * @defaultValue `10_000`
+   */
+  timeout?: number;
+  /**
+   * The `fetch` to use (a test double, a proxy-aware fetch, the emulator's `fetch`).
+   * @defaultValue `globalThis.fetch`
+   */
+  fetch?: FetchFunction;
+  /** Extra headers for every request. They cannot replace `authorization` or the SDK's own `x-descope-*` headers. */
+  headers?: Record<string, string>;
+}
+
+/** Options every call accepts. @category Client */
+export interface CallOptions {
+  /** Cancels the call: it rejects with `signal.reason` and sends nothing more. */
+  signal?: AbortSignal;
+}
+
+/** Options shared by the send calls. @category Client */
+export interface SendOptions extends CallOptions {
+  /** Where the emailed links point; overrides the client's `redirectUrl`. */
+  redirectUrl?: string;
+  /** Selects the email provider or connector (sent at the top level of the body). */
+  providerId?: string;
+}
+
+/** Options of {@link EnchantedLinkClient.signInOrUp}. @category Client */
+export interface SignInOrUpOptions extends SendOptions {
+  /** Sent as `loginOptions` (custom claims, template, tenant). */
+  loginOptions?: SignUpLoginOptions;
+}
+
+/** Options of {@link EnchantedLinkClient.signIn}. @category Client */
+export interface SignInOptions extends SendOptions {
+  /** Sent as `loginOptions` (step-up, MFA, custom claims, template, tenant). */
+  loginOptions?: LoginOptions;
+  /** The signed-in user's refresh JWT; required with `loginOptions.stepup` or `loginOptions.mfa`. */
+  refreshJwt?: string;
+}
+
+/** Options of {@link EnchantedLinkClient.signUp}. @category Client */
+export interface SignUpOptions extends SendOptions {
+  /** Profile of the new user. */
+  user?: SignUpUser;
+  /** Sent as `loginOptions` (custom claims, template, tenant). */
+  loginOptions?: SignUpLoginOptions;
+}
+
+/** Options of {@link EnchantedLinkClient.updateUserEmail}. @category Client */
+export interface UpdateUserEmailOptions extends SendOptions {
+  /** The signed-in user's refresh JWT. Required. */
+  refreshJwt: string;
+  /** Also add the new address as a login ID (`addToLoginIDs` on the wire). @defaultValue `false` */
+  addToLoginIds?: boolean;
+  /** With `addToLoginIds`: when another user already has that login ID, merge into that user. @defaultValue `false` */
+  onMergeUseExisting?: boolean;
+  /** Overrides the project's email template. */
+  templateId?: string;
+  /** Variables for the email template. */
+  templateOptions?: Record<string, string>;
+  /** Message locale, e.g. `en`. */
+  locale?: string;
+}
+
+/** Options of {@link EnchantedLinkClient.verifyToken}. @category Client */
+export interface VerifyTokenOptions extends CallOptions {
+  /**
+   * PKCE verifier (experimental): Descope documents the field but not its encoding or errors, and no
+   * official SDK sends it. Test against your project before relying on it.
+   */
+  pkceVerifier?: string;
+}

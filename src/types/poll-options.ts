@@ -1,0 +1,72 @@
+import type { EnchantedLinkError } from '../errors/enchanted-link-error.js';
+
+/**
+ * What happened on one poll that did not end the wait, as reported to {@link PollOptions.onPoll}:
+ * - `pending`: the right link was not clicked yet (401 `E062503`);
+ * - `rate-limited`: Descope answered 429; the next poll waits at least `Retry-After`;
+ * - `retrying`: a transient failure (5xx, network error, request timeout); see `error`.
+ *
+ * @category Polling
+ */
+export type PollStatus = 'pending' | 'rate-limited' | 'retrying';
+
+/**
+ * Progress of {@link EnchantedLinkClient.pollSession}, reported after every poll that did not end the wait.
+ *
+ * @category Polling
+ */
+export interface PollProgress {
+  /** How many `pending-session` requests were sent so far (1 after the first). */
+  attempt: number;
+  /** Milliseconds since `pollSession` was called. */
+  elapsedMs: number;
+  /** Milliseconds until the next poll. */
+  nextDelayMs: number;
+  /** Why polling goes on. After a 429, later pending waits stay at `maxInterval`. */
+  status: PollStatus;
+  /** The error behind `rate-limited` and `retrying`. */
+  error?: EnchantedLinkError;
+}
+
+/**
+ * Options of {@link EnchantedLinkClient.pollSession}. All durations are in milliseconds.
+ *
+ * The defaults poll at once, then after 1 s, 1.5 s, 2.25 s and every 2.5 s from then on (each wait up to
+ * 20 % shorter, at random, so many tabs do not poll in step): about 24 requests a minute, far under
+ * Descope's 100 requests per minute per IP, while noticing a click within 1.25 s on average.
+ *
+ * @category Polling
+ */
+export interface PollOptions {
+  /** Stops polling at once: the pending request and the wait are cancelled and the promise rejects with `signal.reason`. */
+  signal?: AbortSignal;
+  /**
+   * Overall deadline; when it passes, `pollSession` rejects with `PollTimeoutError`. Match it to your
+   * project's link expiry (Descope recommends 3 to 5 minutes).
+   * @defaultValue `300_000` (5 minutes)
+   */
+  timeout?: number;
+  /**
+   * First wait between polls.
+   * @defaultValue `1_000`
+   */
+  interval?: number;
+  /**
+   * Longest wait between polls while pending.
+   * @defaultValue `2_500`
+   */
+  maxInterval?: number;
+  /**
+   * Factor by which the wait grows after each pending answer, until `maxInterval`. `1` polls at a fixed `interval`.
+   * @defaultValue `1.5`
+   */
+  backoffFactor?: number;
+  /**
+   * Consecutive transient failures (5xx, network errors, request timeouts) after which polling gives up
+   * and rejects with the last one. Waits double after each failure (2 s, 4 s, 8 s, ... up to 30 s).
+   * @defaultValue `6`
+   */
+  maxFailures?: number;
+  /** Called after every poll that did not end the wait, e.g. to show progress. An exception thrown here ends polling with that exception. */
+  onPoll?: (progress: PollProgress) => void;
+}

@@ -1,0 +1,55 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
+
+// Argument checks run before any request; each names the argument it rejects.
+
+export function assertNonEmptyString(value: unknown, argument: string): asserts value is string {
+  if (typeof value !== 'string') throw new InvalidArgumentError(argument, `expected a string, got ${describe(value)}`);
+  if (value.trim() === '') throw new InvalidArgumentError(argument, 'must not be empty or blank');
+}
+
+export function assertOptionalNonEmptyString(value: unknown, argument: string): asserts value is string | undefined {
+  if (value !== undefined) assertNonEmptyString(value, argument);
+}
+
+// Deliberately simple (as Descope's SDK): one `@`, no spaces, a dot in the domain. The server has the final word.
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function assertEmail(value: unknown, argument: string): asserts value is string {
+  assertNonEmptyString(value, argument);
+  if (!EMAIL.test(value)) throw new InvalidArgumentError(argument, 'expected an email address');
+}
+
+/** Returns the URL without trailing slashes, so paths join with exactly one `/`. */
+export function assertHttpUrl(value: unknown, argument: string): string {
+  assertNonEmptyString(value, argument);
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    // reported below
+  }
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
+    throw new InvalidArgumentError(argument, 'expected an absolute http(s) URL');
+  }
+  return value.replace(/\/+$/, '');
+}
+
+export function assertPositiveNumber(value: unknown, argument: string): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new InvalidArgumentError(argument, `expected a positive number, got ${describe(value)}`);
+  }
+}
+
+export function assertOptionalObject(value: unknown, argument: string): void {
+  if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+    throw new InvalidArgumentError(argument, `expected an object, got ${describe(value)}`);
+  }
+}
+
+// Names the type, never the value: a misplaced argument may be a token.
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  return typeof value;
+}

@@ -1,0 +1,288 @@
+import { delay, http, HttpResponse } from 'msw';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  DescopeError,
+  EnchantedLinkClient,
+  NetworkError,
+  PollTimeoutError,
+  RateLimitError,
+  RequestTimeoutError,
+  type PollProgress,
+} from '../../src/index.js';
+import { API, descopeError, json, pending, PROJECT_ID, SESSION, useMockServer } from '../helpers/msw.js';
+
+const POLL = '/v1/auth/enchantedlink/pending-session';
+const { server, seen } = useMockServer();
+const client = new EnchantedLinkClient({ projectId: PROJECT_ID, timeout: 5_000 });
+
+/** Serves the pending-session endpoint from a script of answers (the last repeats) and records when each poll arrived. */
+function script(...answers: Array<() => Response | Promise<Response>>) {
+  const times: number[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  server.use(
+    http.post(`${API}${POLL}`, async () => {
+      times.push(Date.now() - start);
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      try {
+        return await answers[Math.min(times.length - 1, answers.length - 1)]!();
+      } finally {
+        inFlight--;
+      }
+    }),
+  );
+  const start = Date.now();
+  return { times, maxInFlight: () => maxInFlight };
+}
+
+const pendingTimes = (n: number) => Array.from({ length: n }, () => pending);
+const session = () => json(SESSION);
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  // Jitter factor 1: waits are exactly as planned, so arrival times can be asserted.
+  vi.spyOn(Math, 'random').mockReturnValue(1);
+});
+afterEach(() => {
+  // Every call below has settled by now: nothing may still be scheduled.
+  expect(vi.getTimerCount()).toBe(0);
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe('pollSession', () => {
+  it('polls at once, waits interval growing by backoffFactor up to maxInterval, and resolves with the session', async () => {
+    const { times } = script(...pendingTimes(5), session);
+    const result = client.pollSession('ref');
+    await vi.advanceTimersByTimeAsync(20_000);
+    await expect(result).resolves.toEqual(SESSION);
+    expect(times).toEqual([0, 1_000, 2_500, 4_750, 7_250, 9_750]);
+    expect(seen.every((r) => r.path === POLL && (r.body as { pendingRef: string }).pendingRef === 'ref')).toBe(true);
+  });
+
+  it('never has two requests in flight, even when the server is slower than the interval', async () => {
+    const slowPending = async () => {
+      await delay(4_000);
+      return pending();
+    };
+    const { maxInFlight, times } = script(slowPending, slowPending, slowPending, session);
+    const result = client.pollSession('ref', { interval: 100, maxInterval: 100 });
+    await vi.advanceTimersByTimeAsync(15_000);
+    await expect(result).resolves.toEqual(SESSION);
+    expect(maxInFlight()).toBe(1);
+    // each poll starts only after the previous answer (4 s) plus the 100 ms wait
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    expect(gaps).toHaveLength(3);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(4_100);
+  });
+
+  it('jitters waits to at most 20 % shorter than planned, never longer', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const { times } = script(pending, pending, session);
+    const result = client.pollSession('ref');
+    await vi.advanceTimersByTimeAsync(5_000);
+    await expect(result).resolves.toEqual(SESSION);
+    expect(times).toEqual([0, 800, 800 + 1_200]);
+  });
+
+  it('waits at least Retry-After after a 429, then keeps polling', async () => {
+    const progress: PollProgress[] = [];
+    const { times } = script(() => descopeError(429, 'E130429', 'rate limited', { 'retry-after': '12' }), pending, session);
+    const result = client.pollSession('ref', { onPoll: (p) => progress.push(p) });
+    await vi.advanceTimersByTimeAsync(20_000);
+    await expect(result).resolves.toEqual(SESSION);
+    expect(times).toEqual([0, 12_000, 14_500]); // after a 429, pending waits stay at maxInterval
+    expect(progress[0]).toMatchObject({ attempt: 1, status: 'rate-limited', nextDelayMs: 12_000 });
+    expect(progress[0]!.error).toBeInstanceOf(RateLimitError);
+  });
+
+  it('rejects with the RateLimitError when Retry-After reaches past the deadline', async () => {
+    const { times } = script(() => descopeError(429, 'E130429', 'rate limited', { 'retry-after': '120' }));
+    const result = client.pollSession('ref', { timeout: 60_000 });
+    const assertion = expect(result).rejects.toMatchObject({ name: 'RateLimitError', retryAfter: 120 });
+    await vi.advanceTimersByTimeAsync(0);
+    await assertion;
+    expect(times).toEqual([0]);
+  });
+
+  it('retries 5xx, network errors and request timeouts with exponential backoff, then resolves', async () => {
+    const progress: PollProgress[] = [];
+    const { times } = script(
+      () => descopeError(503, 'E000503', 'unavailable'),
+      () => HttpResponse.error(),
+      async () => {
+        await delay(10_000); // past the client's 5 s request timeout
+        return pending();
+      },
+      session,
+    );
+    const result = client.pollSession('ref', { onPoll: (p) => progress.push(p) });
+    await vi.advanceTimersByTimeAsync(30_000);
+    await expect(result).resolves.toEqual(SESSION);
+    // waits of 2 s, 4 s, 8 s after the 1st, 2nd and 3rd failure in a row (the 3rd took 5 s to time out)
+    expect(times).toEqual([0, 2_000, 6_000, 6_000 + 5_000 + 8_000]);
+    expect(progress.map((p) => p.status)).toEqual(['retrying', 'retrying', 'retrying']);
+    expect(progress.map((p) => p.error?.name)).toEqual(['DescopeError', 'NetworkError', 'RequestTimeoutError']);
+  });
+
+  it('gives up after maxFailures consecutive transient failures with the last error', async () => {
+    const { times } = script(() => new HttpResponse('<html>Bad gateway</html>', { status: 502 }));
+    const result = client.pollSession('ref', { maxFailures: 3 });
+    const assertion = expect(result).rejects.toMatchObject({ name: 'ResponseValidationError', status: 502 });
+    await vi.advanceTimersByTimeAsync(60_000);
+    await assertion;
+    expect(times).toEqual([0, 2_000, 6_000]);
+  });
+
+  it('counts only consecutive failures: a pending answer resets the count', async () => {
+    const fail = () => HttpResponse.error();
+    const { times } = script(fail, pending, fail, pending, fail, session);
+    const result = client.pollSession('ref', { maxFailures: 2 });
+    await vi.advanceTimersByTimeAsync(60_000);
+    await expect(result).resolves.toEqual(SESSION);
+    expect(times).toHaveLength(6);
+  });
+
+  it.each([
+    ['a 400 Descope error', () => descopeError(400, 'E011003', 'bad request'), 400],
+    ['a 401 that is not E062503', () => descopeError(401, 'E011001', 'unauthorized'), 401],
+    ['a 404 for an expired pendingRef', () => descopeError(404, 'E062505', 'expired'), 404],
+  ])('stops at once on %s', async (_, answer, status) => {
+    const { times } = script(pending, answer);
+    const result = client.pollSession('ref');
+    const assertion = expect(result).rejects.toSatisfy((e) => e instanceof DescopeError && e.status === status);
+    await vi.advanceTimersByTimeAsync(60_000);
+    await assertion;
+    expect(times).toEqual([0, 1_000]);
+  });
+
+  it('rejects with PollTimeoutError at the deadline, aborting the request in flight', async () => {
+    const { times } = script(pending, pending, async () => {
+      await delay(2_000); // still running when the deadline passes at 3 s
+      return session();
+    });
+    const result = client.pollSession('ref', { timeout: 3_000 });
+    const assertion = expect(result).rejects.toSatisfy(
+      (e) => e instanceof PollTimeoutError && e.timeout === 3_000 && e.attempts === 3,
+    );
+    await vi.advanceTimersByTimeAsync(3_000);
+    await assertion;
+    expect(times).toEqual([0, 1_000, 2_500]);
+    await vi.advanceTimersByTimeAsync(10_000); // let msw's own delay end
+  });
+
+  it('reports progress through onPoll after every poll that did not end the wait', async () => {
+    const progress: PollProgress[] = [];
+    script(pending, pending, session);
+    const result = client.pollSession('ref', { onPoll: (p) => progress.push(p) });
+    await vi.advanceTimersByTimeAsync(5_000);
+    await result;
+    expect(progress).toEqual([
+      { attempt: 1, elapsedMs: 0, nextDelayMs: 1_000, status: 'pending' },
+      { attempt: 2, elapsedMs: 1_000, nextDelayMs: 1_500, status: 'pending' },
+    ]);
+  });
+
+  it('ends polling with the exception an onPoll callback throws', async () => {
+    script(pending);
+    const failure = new Error('render failed');
+    const result = client.pollSession('ref', {
+      onPoll: () => {
+        throw failure;
+      },
+    });
+    await expect(result).rejects.toBe(failure);
+  });
+});
+
+describe('pollSession cancellation', () => {
+  function trackedController() {
+    const controller = new AbortController();
+    let listeners = 0;
+    const { signal } = controller;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    vi.spyOn(signal, 'addEventListener').mockImplementation((type, fn, options) => {
+      listeners++;
+      add(type, fn, options);
+    });
+    vi.spyOn(signal, 'removeEventListener').mockImplementation((type, fn, options) => {
+      listeners--;
+      remove(type, fn, options);
+    });
+    return { controller, listeners: () => listeners };
+  }
+
+  it('aborts during the wait: rejects with signal.reason and sends nothing after', async () => {
+    const { times } = script(pending);
+    const { controller, listeners } = trackedController();
+    const result = client.pollSession('ref', { signal: controller.signal });
+    const reason = new Error('user cancelled');
+    const assertion = expect(result).rejects.toBe(reason);
+    await vi.advanceTimersByTimeAsync(1_500); // two polls, now waiting
+    controller.abort(reason);
+    await assertion;
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(times).toEqual([0, 1_000]);
+    expect(listeners()).toBe(0);
+  });
+
+  it('aborts during the request: rejects with the default AbortError at once', async () => {
+    const { times } = script(async () => {
+      await delay(3_000);
+      return session();
+    });
+    const { controller, listeners } = trackedController();
+    const result = client.pollSession('ref', { signal: controller.signal });
+    const assertion = expect(result).rejects.toSatisfy((e) => e instanceof DOMException && e.name === 'AbortError');
+    await vi.advanceTimersByTimeAsync(100);
+    controller.abort();
+    await assertion;
+    expect(controller.signal.reason).toBeInstanceOf(DOMException);
+    expect(times).toEqual([0]);
+    expect(listeners()).toBe(0);
+    await vi.advanceTimersByTimeAsync(5_000); // let msw's own delay end
+  });
+
+  it('rejects without any request when the signal is already aborted', async () => {
+    script(session);
+    const reason = { why: 'gone' };
+    await expect(client.pollSession('ref', { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    expect(seen).toHaveLength(0);
+  });
+
+  it('never resolves after an abort that lands in the same tick as the session', async () => {
+    const controller = new AbortController();
+    const racing = new EnchantedLinkClient({
+      projectId: PROJECT_ID,
+      fetch: async () => {
+        controller.abort('late');
+        return Response.json(SESSION);
+      },
+    });
+    await expect(racing.pollSession('ref', { signal: controller.signal })).rejects.toBe('late');
+  });
+
+  it('keeps errors typed when the network fails on every poll', async () => {
+    script(() => HttpResponse.error());
+    const result = client.pollSession('ref', { maxFailures: 2 });
+    const assertion = expect(result).rejects.toBeInstanceOf(NetworkError);
+    await vi.advanceTimersByTimeAsync(10_000);
+    await assertion;
+  });
+
+  it('times out one slow request with RequestTimeoutError, not the whole poll', async () => {
+    script(async () => {
+      await delay(60_000);
+      return session();
+    });
+    const progress: PollProgress[] = [];
+    const result = client.pollSession('ref', { maxFailures: 1, onPoll: (p) => progress.push(p) });
+    const assertion = expect(result).rejects.toBeInstanceOf(RequestTimeoutError);
+    await vi.advanceTimersByTimeAsync(5_000);
+    await assertion;
+    expect(progress).toEqual([]);
+    await vi.advanceTimersByTimeAsync(60_000);
+  });
+});

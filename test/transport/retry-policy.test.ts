@@ -1,0 +1,121 @@
+import { delay, HttpResponse } from 'msw';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { EnchantedLinkClient, NetworkError, RateLimitError, RequestTimeoutError } from '../../src/index.js';
+import { answer, descopeError, json, PROJECT_ID, SESSION, useMockServer } from '../helpers/msw.js';
+
+const SEND = '/v1/auth/enchantedlink/signup-in/email';
+const VERIFY = '/v1/auth/enchantedlink/verify';
+const POLL = '/v1/auth/enchantedlink/pending-session';
+const LINK = { linkId: '42', pendingRef: 'ref', maskedEmail: 'a***@example.com' };
+
+const { server, seen } = useMockServer();
+const client = new EnchantedLinkClient({ projectId: PROJECT_ID, timeout: 5_000 });
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => {
+  expect(vi.getTimerCount()).toBe(0);
+  vi.useRealTimers();
+});
+
+/** Starts `call`, runs the clock far enough for every retry, and returns its settled outcome. */
+async function settle<T>(call: () => Promise<T>) {
+  const result = call().then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  await vi.advanceTimersByTimeAsync(60_000);
+  return result;
+}
+
+const send = () => client.signInOrUp('ada@example.com');
+const never = async () => {
+  await delay(30_000);
+  return json(LINK);
+};
+
+describe('send calls (a retry would email a second set of links)', () => {
+  it('retry a 503, which shows the request was not processed', async () => {
+    server.use(answer(SEND, descopeError(503, 'E000503', 'unavailable'), json(LINK)));
+    expect(await settle(send)).toEqual({ ok: true, value: LINK });
+    expect(seen).toHaveLength(2);
+  });
+
+  it('retry a 429 after its short Retry-After', async () => {
+    server.use(answer(SEND, descopeError(429, 'E130429', 'slow down', { 'retry-after': '2' }), json(LINK)));
+    const result = send();
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(seen).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(result).resolves.toEqual(LINK);
+    expect(seen).toHaveLength(2);
+  });
+
+  it('reject at once with RateLimitError when Retry-After is longer than 5 s', async () => {
+    server.use(answer(SEND, descopeError(429, 'E130429', 'slow down', { 'retry-after': '60' })));
+    const outcome = await settle(send);
+    expect(outcome.ok || outcome.error).toBeInstanceOf(RateLimitError);
+    expect(seen).toHaveLength(1);
+  });
+
+  it.each([
+    ['a 500', () => descopeError(500, 'E000500', 'internal')],
+    ['a 502 page', () => new HttpResponse('<html>bad gateway</html>', { status: 502 })],
+    ['a network error', () => HttpResponse.error()],
+  ])('never retry %s, which may hide a sent email', async (_, failure) => {
+    server.use(answer(SEND, failure));
+    const outcome = await settle(send);
+    expect(outcome.ok).toBe(false);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('never retry a request timeout', async () => {
+    server.use(answer(SEND, never));
+    const outcome = await settle(send);
+    expect(outcome.ok || outcome.error).toBeInstanceOf(RequestTimeoutError);
+    expect(seen).toHaveLength(1);
+  });
+});
+
+describe('verifyToken and getSession (safe to repeat)', () => {
+  it.each([
+    ['a network error', () => HttpResponse.error()],
+    ['a 502', () => descopeError(502, 'E000502', 'bad gateway')],
+    ['a 504', () => descopeError(504, 'E000504', 'timeout')],
+  ])('verifyToken retries %s and succeeds', async (_, failure) => {
+    server.use(answer(VERIFY, failure, json({})));
+    expect(await settle(() => client.verifyToken('token'))).toEqual({ ok: true, value: undefined });
+    expect(seen).toHaveLength(2);
+  });
+
+  it('verifyToken gives up after 2 retries with the last error', async () => {
+    server.use(answer(VERIFY, () => HttpResponse.error()));
+    const outcome = await settle(() => client.verifyToken('token'));
+    expect(outcome.ok || outcome.error).toBeInstanceOf(NetworkError);
+    expect(seen).toHaveLength(3);
+  });
+
+  it('getSession retries a request timeout', async () => {
+    server.use(answer(POLL, never, json(SESSION)));
+    expect(await settle(() => client.getSession('ref'))).toEqual({ ok: true, value: SESSION });
+    expect(seen).toHaveLength(2);
+  });
+
+  it('does not retry a 4xx', async () => {
+    server.use(answer(VERIFY, descopeError(400, 'E062504', 'invalid token')));
+    const outcome = await settle(() => client.verifyToken('token'));
+    expect(outcome).toMatchObject({ ok: false, error: { name: 'DescopeError', status: 400, errorCode: 'E062504' } });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('an abort during the retry wait rejects with signal.reason and sends nothing more', async () => {
+    server.use(answer(VERIFY, () => HttpResponse.error()));
+    const controller = new AbortController();
+    const result = client.verifyToken('token', { signal: controller.signal });
+    const assertion = expect(result).rejects.toBe('stop');
+    await vi.advanceTimersByTimeAsync(10); // first attempt failed; ky waits before the retry
+    controller.abort('stop');
+    await assertion;
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(seen).toHaveLength(1);
+  });
+});
