@@ -8,16 +8,20 @@ const define = { __SDK_VERSION__: JSON.stringify(version) };
 // The two builds below run concurrently, so neither may clean the folder the other writes into.
 rmSync('dist', { recursive: true, force: true });
 
+const library = {
+  entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+  dts: true,
+  sourcemap: true,
+  target: 'es2022',
+  platform: 'neutral',
+  define,
+} as const;
+
 export default defineConfig([
-  {
-    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
-    format: ['esm', 'cjs'],
-    dts: true,
-    sourcemap: true,
-    target: 'es2022',
-    platform: 'neutral',
-    define,
-  },
+  { ...library, format: ['esm'] },
+  // ky is ESM-only: `require(esm)` hands CJS a namespace without `__esModule`, so esbuild's interop
+  // would read `ky.default.create` from the wrong object. The CJS build carries its own copy of ky.
+  { ...library, format: ['cjs'], noExternal: ['ky'] },
   {
     // The CLI is Node-only and ESM-only; it bundles the emulator it needs (never msw).
     entry: { cli: 'src/cli/main.ts' },

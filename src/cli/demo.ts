@@ -5,6 +5,7 @@ import { createEmulator } from '../testing/emulator.js';
 import type { EmulatorEmail } from '../testing/types.js';
 import type { PollProgress } from '../types/poll-options.js';
 import type { Session } from '../types/session.js';
+import { sleep } from '../utils/sleep.js';
 import { describeJwt, style } from './format.js';
 
 /** Options of `enchanted-link demo`. */
@@ -22,10 +23,6 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const out = process.stdout;
   const interactive = Boolean(out.isTTY && process.stdin.isTTY) && !process.env.CI;
   const real = options.projectId !== undefined;
-  if (real && !options.email) {
-    process.stderr.write('enchanted-link: the demo against real Descope needs --email <address>\n');
-    return 2;
-  }
   const email = options.email ?? 'demo@example.com';
   const controller = new AbortController();
   const onSigint = () => controller.abort(new Error('cancelled'));
@@ -52,7 +49,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     if (letter && !interactive) {
       const right = letter.links.find((link) => link.correct)!;
       out.write(`\nNo terminal: clicking link ${right.number} in ${AUTO_CLICK_DELAY / 1000} s, as its verify page would.\n`);
-      delay(AUTO_CLICK_DELAY, controller.signal)
+      sleep(AUTO_CLICK_DELAY, controller.signal)
         .then(() => client.verifyToken(readTokenFromUrl(right.url)!, { signal: controller.signal }))
         .catch((error: unknown) => clickFailed.abort(error));
     } else {
@@ -104,11 +101,4 @@ function printSession(session: Session) {
   ];
   process.stdout.write(`\n${style.bold('Signed in.')}\n`);
   for (const [label, value] of lines) process.stdout.write(`  ${label!.padEnd(12)} ${value}\n`);
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
-  });
 }

@@ -46,9 +46,12 @@ async function main(argv: string[]): Promise<number> {
   }
   if (positionals.length > 1) return usageError('give at most one email address', USAGE.demo);
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const email = str(values.email) ?? positionals[0];
+  const projectId = str(values['project-id']) ?? (process.env.DESCOPE_PROJECT_ID || undefined);
+  if (projectId && !email) return usageError('the demo against real Descope needs --email <address>', USAGE.demo);
   return runDemo({
-    email: str(values.email) ?? positionals[0],
-    projectId: str(values['project-id']) ?? (process.env.DESCOPE_PROJECT_ID || undefined),
+    email,
+    projectId,
     baseUrl: str(values['base-url']),
     redirectUrl: str(values['redirect-url']),
   });

@@ -68,10 +68,12 @@ export class EnchantedLinkClient {
     assertPositiveNumber(timeout, 'timeout');
     if (fetch !== undefined && typeof fetch !== 'function') throw new InvalidArgumentError('fetch', 'expected a function');
     assertOptionalObject(headers, 'headers');
-    this.#redirectUrl = redirectUrl === undefined ? undefined : assertHttpUrl(redirectUrl, 'redirectUrl');
+    if (redirectUrl !== undefined) assertHttpUrl(redirectUrl, 'redirectUrl');
+    if (baseUrl !== undefined) assertHttpUrl(baseUrl, 'baseUrl');
+    this.#redirectUrl = redirectUrl;
     this.#request = createTransport({
       projectId,
-      baseUrl: baseUrl === undefined ? baseUrlForProject(projectId) : assertHttpUrl(baseUrl, 'baseUrl'),
+      baseUrl: baseUrl ?? baseUrlForProject(projectId),
       timeout,
       fetch,
       headers,
@@ -265,9 +267,9 @@ export class EnchantedLinkClient {
     const { redirectUrl = this.#redirectUrl, providerId, signal } = options;
     assertOptionalObject(body.loginOptions, 'loginOptions');
     assertOptionalNonEmptyString(providerId, 'providerId');
-    const url = redirectUrl === undefined ? undefined : assertHttpUrl(redirectUrl, 'redirectUrl');
+    if (redirectUrl !== undefined) assertHttpUrl(redirectUrl, 'redirectUrl');
     // JSON.stringify drops `undefined` fields, so absent options never reach the wire.
-    const result = await this.#request(path, { ...body, redirectUrl: url, providerId }, linkResponseSchema, {
+    const result = await this.#request(path, { ...body, redirectUrl, providerId }, linkResponseSchema, {
       signal,
       refreshJwt,
       retry: 'send',

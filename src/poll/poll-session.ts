@@ -7,7 +7,7 @@ import { RequestTimeoutError } from '../errors/request-timeout-error.js';
 import { ResponseValidationError } from '../errors/response-validation-error.js';
 import type { Session } from '../types/session.js';
 import type { PollProgress, PollStatus } from '../types/poll-options.js';
-import { sleep } from './sleep.js';
+import { sleep } from '../utils/sleep.js';
 
 /** @internal Poll settings after defaults and checks. */
 export interface PollSettings {

@@ -1,7 +1,8 @@
 import { PATHS } from '../protocol/paths.js';
 import { readBody, bodyFields, MAX_BODY_BYTES, type ReadBody } from './body.js';
 import { EmulatorFailure } from './errors.js';
-import { delay, FaultQueue, faultResponse } from './faults.js';
+import { FaultQueue, faultResponse } from './faults.js';
+import { sleep } from '../utils/sleep.js';
 import { PAGES, VERIFY_PAGE_PATH } from './pages.js';
 import { errorResponse, jsonResponse, textResponse, withCors } from './responses.js';
 import { API_ROUTES, authorize } from './routes.js';
@@ -41,7 +42,7 @@ const DEFAULT_BASE_URL = 'https://api.descope.com';
  * const { linkId, pendingRef } = await client.signIn('ada@example.com');
  * expect(emu.lastEmail('ada@example.com')?.linkId).toBe(linkId);
  * await emu.click('ada@example.com');
- * const session = await client.waitForSession(pendingRef);
+ * const session = await client.pollSession(pendingRef);
  * ```
  * @category Testing
  */
@@ -60,7 +61,16 @@ class EnchantedLinkEmulator implements Emulator {
   /** URL of the newest open server from listen(). */
   #serverUrl: string | undefined;
 
-  constructor({ projectId = DEFAULT_PROJECT_ID, baseUrl = DEFAULT_BASE_URL, redirectUrl, linkTtlMs = 300_000, sessionTtlSeconds = 600, users = [], now = () => Date.now(), onEmail }: EmulatorOptions) {
+  constructor({
+    projectId = DEFAULT_PROJECT_ID,
+    baseUrl = DEFAULT_BASE_URL,
+    redirectUrl,
+    linkTtlMs = 300_000,
+    sessionTtlSeconds = 600,
+    users = [],
+    now = () => Date.now(),
+    onEmail,
+  }: EmulatorOptions) {
     for (const [name, value] of Object.entries({ linkTtlMs, sessionTtlSeconds })) {
       if (!(value > 0 && Number.isFinite(value))) throw new RangeError(`${name} must be a positive number, got ${value}`);
     }
@@ -72,14 +82,16 @@ class EnchantedLinkEmulator implements Emulator {
   }
 
   readonly fetch = async (input: Request | string | URL, init?: RequestInit): Promise<Response> => {
-    const request = input instanceof Request ? new Request(input, init) : new Request(new URL(input, this.baseUrl), init);
+    // Strings and URLs may be relative to the base URL; anything else is taken as a Request (maybe of another realm).
+    const relative = typeof input === 'string' || input instanceof URL;
+    const request = relative ? new Request(new URL(input, this.baseUrl), init) : new Request(input, init);
     request.signal.throwIfAborted();
     const origins = [this.baseUrl, this.#serverUrl];
     if (!origins.includes(new URL(request.url).origin)) {
-      throw new TypeError('fetch failed', { cause: new Error(`The emulator answers only ${origins.filter(Boolean).join(' and ')}`) });
+      throw networkError(`The emulator answers only ${origins.filter(Boolean).join(' and ')}`);
     }
     const response = await this.handle(request);
-    if (response.type === 'error') throw new TypeError('fetch failed', { cause: new Error('Connection dropped (injected fault)') });
+    if (response.type === 'error') throw networkError('Connection dropped (injected fault)');
     return response;
   };
 
@@ -98,7 +110,7 @@ class EnchantedLinkEmulator implements Emulator {
   async click(loginId: string, which: 'right' | 'wrong' = 'right'): Promise<EmulatorClickResult> {
     const email = this.lastEmail(loginId);
     if (!email) throw new Error(`No email was sent for ${loginId}`);
-    const link = email.links.find(({ correct }) => correct === (which === 'right')) ?? email.links[0];
+    const link = email.links.find(({ correct }) => correct === (which === 'right'));
     const response = await this.#answer(
       new Request(`${this.baseUrl}${PATHS.verify}`, {
         method: 'POST',
@@ -162,13 +174,13 @@ class EnchantedLinkEmulator implements Emulator {
     try {
       const body = await readBody(request);
       entry.body = body.value;
-      if (fault?.type === 'latency') await delay(fault.ms, request.signal);
+      if (fault?.type === 'latency') await sleep(fault.ms, request.signal);
       else if (fault) return faultResponse(fault);
       return this.#route(request, entry.path, body);
     } catch (error) {
       // An aborted request gets no answer: the caller rejects with the abort reason, as fetch does.
       if (request.signal.aborted) throw request.signal.reason;
-      if (error instanceof EmulatorFailure) return errorResponse(error.error, error.detail);
+      if (error instanceof EmulatorFailure) return errorResponse(error.errorName, error.detail);
       return errorResponse('internalError', String(error));
     }
   }
@@ -191,4 +203,9 @@ class EnchantedLinkEmulator implements Emulator {
     const allowed = api ? 'POST' : 'GET';
     return errorResponse('methodNotAllowed', `${path} accepts ${allowed}`, { allow: `${allowed}, OPTIONS` });
   }
+}
+
+/** What a real fetch rejects with when there is no answer; the reason goes in `cause`. */
+function networkError(reason: string): TypeError {
+  return new TypeError('fetch failed', { cause: new Error(reason) });
 }

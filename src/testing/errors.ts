@@ -38,7 +38,7 @@ export interface EmulatorErrorInfo {
  * ```
  * @category Testing
  */
-export const EMULATOR_ERRORS = {
+export const EMULATOR_ERRORS: Readonly<Record<EmulatorErrorName, EmulatorErrorInfo>> = {
   /** Malformed JSON, a body that is not an object, a missing/empty required field or a field of the wrong type. */
   invalidRequest: { status: 400, errorCode: ERROR_CODES.invalidRequest, errorDescription: 'Request is invalid', assumed: false },
   /** signUp of a login ID that exists, or update/email with `addToLoginIDs` to another user's login ID. */
@@ -73,22 +73,39 @@ export const EMULATOR_ERRORS = {
   injectedFault: { status: 500, errorCode: 'E099011', errorDescription: 'Injected fault', assumed: true },
   /** A bug in the emulator; answered instead of crashing. */
   internalError: { status: 500, errorCode: 'E099012', errorDescription: 'Emulator internal error', assumed: true },
-} as const satisfies Record<string, EmulatorErrorInfo>;
+};
 
 /**
  * A key of {@link EMULATOR_ERRORS}.
  *
  * @category Testing
  */
-export type EmulatorErrorName = keyof typeof EMULATOR_ERRORS;
+export type EmulatorErrorName =
+  | 'invalidRequest'
+  | 'userAlreadyExists'
+  | 'userNotFound'
+  | 'pending'
+  | 'rateLimited'
+  | 'badAuthorization'
+  | 'refreshJwtRequired'
+  | 'wrongLink'
+  | 'invalidToken'
+  | 'linkExpired'
+  | 'linkAlreadyUsed'
+  | 'unknownPendingRef'
+  | 'routeNotFound'
+  | 'methodNotAllowed'
+  | 'bodyTooLarge'
+  | 'injectedFault'
+  | 'internalError';
 
 /** Thrown inside the emulator to answer a Descope error; never escapes `handle()`. */
 export class EmulatorFailure extends Error {
   constructor(
-    readonly error: EmulatorErrorName,
+    readonly errorName: EmulatorErrorName,
     readonly detail?: string,
   ) {
-    super(detail ?? error);
+    super(detail ?? errorName);
   }
 }
 

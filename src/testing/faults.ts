@@ -20,7 +20,9 @@ export class FaultQueue {
     }
     if (fault.type === 'status' || fault.type === 'malformed-body') {
       const status = fault.status ?? 200;
-      if (!Number.isInteger(status) || status < 200 || status > 599) throw new RangeError(`status must be 200–599, got ${status}`);
+      if (!Number.isInteger(status) || status < 200 || status > 599) {
+        throw new RangeError(`status must be an integer in 200–599, got ${status}`);
+      }
     }
     if (fault.type === 'status') new Headers(fault.headers); // throws TypeError for an invalid header
     this.#queue.push({ fault: { ...fault }, path, remaining: times });
@@ -46,29 +48,17 @@ const MALFORMED_BODY = '{"linkId": "42", "pendingRef": <truncated';
 /** The answer for every fault but latency; `Response.error()` stands for a dropped connection. */
 export function faultResponse(fault: Exclude<EmulatorFault, { type: 'latency' }>): Response {
   switch (fault.type) {
-    case 'status':
-      return jsonResponse(fault.status, fault.body === undefined ? errorBody('injectedFault', `HTTP ${fault.status}`) : fault.body, fault.headers);
-    case 'rate-limit':
-      return errorResponse('rateLimited', undefined, fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) });
+    case 'status': {
+      const body = fault.body === undefined ? errorBody('injectedFault', `HTTP ${fault.status}`) : fault.body;
+      return jsonResponse(fault.status, body, fault.headers);
+    }
+    case 'rate-limit': {
+      const headers: Record<string, string> = fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) };
+      return errorResponse('rateLimited', undefined, headers);
+    }
     case 'malformed-body':
       return textResponse(fault.status ?? 200, MALFORMED_BODY, 'application/json');
     case 'drop-connection':
       return Response.error();
   }
-}
-
-/** Waits `ms`, or rejects with `signal.reason` as soon as the signal aborts. */
-export function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    signal.throwIfAborted();
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -12,8 +12,16 @@ export const CORS_HEADERS: Readonly<Record<string, string>> = {
 const NULL_BODY_STATUSES = new Set([204, 205, 304]);
 
 /** An answer with a body of the given content type; the body is dropped for null-body statuses. */
-export function textResponse(status: number, body: string, contentType: string, headers: Record<string, string> = {}): Response {
-  const response = new Response(NULL_BODY_STATUSES.has(status) ? null : body, { status, headers: { 'content-type': contentType } });
+export function textResponse(
+  status: number,
+  body: string,
+  contentType: string,
+  headers: Record<string, string> = {},
+): Response {
+  const response = new Response(NULL_BODY_STATUSES.has(status) ? null : body, {
+    status,
+    headers: { 'content-type': contentType },
+  });
   // set(), not an object spread, so a caller's `Content-Type` replaces the default instead of joining it.
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   return response;

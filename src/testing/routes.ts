@@ -23,7 +23,9 @@ type ApiRoute = (context: RouteContext) => unknown;
  */
 export function authorize(header: string | null, projectId: string): string | undefined {
   const [project, refreshJwt] = (/^Bearer (.*)$/i.exec(header ?? '')?.[1] ?? '').split(':');
-  if (project !== projectId) fail('badAuthorization', header ? `expected Bearer ${projectId}` : 'the Authorization header is missing');
+  if (project !== projectId) {
+    fail('badAuthorization', header ? `expected Bearer ${projectId}` : 'the Authorization header is missing');
+  }
   return refreshJwt || undefined;
 }
 

@@ -8,7 +8,10 @@ import type { EmulatorListenOptions, EmulatorServer } from './types.js';
 type Handle = (request: Request) => Promise<Response>;
 
 /** Serves `handle` on `host:port` until `close()`. */
-export async function startServer(handle: Handle, { port = 0, host = '127.0.0.1' }: EmulatorListenOptions = {}): Promise<EmulatorServer> {
+export async function startServer(
+  handle: Handle,
+  { port = 0, host = '127.0.0.1' }: EmulatorListenOptions = {},
+): Promise<EmulatorServer> {
   const { createServer } = await import('node:http');
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -19,7 +22,8 @@ export async function startServer(handle: Handle, { port = 0, host = '127.0.0.1'
     });
   });
   const address = server.address();
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${typeof address === 'object' && address ? address.port : port}`;
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     serve(handle, url, req, res).catch(() => res.destroy());
   });
@@ -44,7 +48,9 @@ async function serve(handle: Handle, origin: string, req: IncomingMessage, res: 
   try {
     const body = await readCapped(req);
     const headers = new Headers();
-    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i] ?? '', req.rawHeaders[i + 1] ?? '');
+    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+      headers.append(req.rawHeaders[i] ?? '', req.rawHeaders[i + 1] ?? '');
+    }
     const method = req.method ?? 'GET';
     response = await handle(
       new Request(new URL(req.url ?? '/', origin), {

@@ -97,7 +97,8 @@ export class EmulatorState {
   /** The user a refresh JWT (from `Bearer <projectId>:<refreshJwt>`) was issued to. */
   sessionUser(refreshJwt: string | undefined): UserRecord {
     if (refreshJwt === undefined) fail('refreshJwtRequired', 'send Authorization: Bearer <projectId>:<refreshJwt>');
-    const session = this.#sessions.get(refreshJwt) ?? fail('refreshJwtRequired', 'the refresh JWT was not issued by this emulator');
+    const session =
+      this.#sessions.get(refreshJwt) ?? fail('refreshJwtRequired', 'the refresh JWT was not issued by this emulator');
     if (this.#config.now() >= session.expiresAt) fail('refreshJwtRequired', 'the refresh JWT expired');
     return session.user;
   }

@@ -112,7 +112,7 @@ export interface Emulator {
    * ```ts
    * const { linkId } = await client.signIn('ada@example.com');
    * await emu.click('ada@example.com');          // { status: 200, body: {} }
-   * const session = await client.waitForSession(pendingRef);
+   * const session = await client.pollSession(pendingRef);
    * ```
    */
   click(loginId: string, which?: 'right' | 'wrong'): Promise<EmulatorClickResult>;
@@ -265,20 +265,73 @@ export interface EmulatorRequest {
 }
 
 /**
- * A failure {@link Emulator.injectFault} can make the emulator answer with.
- *
- * - `status`: answers `status` with `body` (JSON; default {@link EMULATOR_ERRORS}`.injectedFault`) and `headers`.
- * - `latency`: waits `ms` milliseconds, then gives the real answer.
- * - `rate-limit`: 429 with the Descope body `E130429` and `Retry-After: <retryAfter>` (no header if undefined).
- * - `malformed-body`: `status` (default 200) with `content-type: application/json` and a body that is not JSON.
- * - `drop-connection`: no answer. `fetch` rejects with `TypeError('fetch failed')`, msw answers
- *   `HttpResponse.error()`, the HTTP server destroys the socket.
+ * A failure {@link Emulator.injectFault} can make the emulator answer with: one of
+ * {@link StatusFault}, {@link LatencyFault}, {@link RateLimitFault}, {@link MalformedBodyFault},
+ * {@link DropConnectionFault}.
  *
  * @category Testing
  */
-export type EmulatorFault =
-  | { type: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
-  | { type: 'latency'; ms: number }
-  | { type: 'rate-limit'; retryAfter?: number | string }
-  | { type: 'malformed-body'; status?: number }
-  | { type: 'drop-connection' };
+export type EmulatorFault = StatusFault | LatencyFault | RateLimitFault | MalformedBodyFault | DropConnectionFault;
+
+/**
+ * Answers `status` with `body` and `headers` instead of the real answer.
+ *
+ * @category Testing
+ */
+export interface StatusFault {
+  /** Selects this fault. */
+  type: 'status';
+  /** The HTTP status, 200 to 599. */
+  status: number;
+  /** JSON body. Default: the Descope body of {@link EMULATOR_ERRORS}`.injectedFault`. */
+  body?: unknown;
+  /** Extra response headers. */
+  headers?: Record<string, string>;
+}
+
+/**
+ * Waits `ms` milliseconds, then gives the real answer (an aborted request stops waiting).
+ *
+ * @category Testing
+ */
+export interface LatencyFault {
+  /** Selects this fault. */
+  type: 'latency';
+  /** The delay, in milliseconds. */
+  ms: number;
+}
+
+/**
+ * Answers 429 with the Descope body `E130429` and `Retry-After: <retryAfter>`.
+ *
+ * @category Testing
+ */
+export interface RateLimitFault {
+  /** Selects this fault. */
+  type: 'rate-limit';
+  /** `Retry-After` value: seconds, or an HTTP date string. Default: no header. */
+  retryAfter?: number | string;
+}
+
+/**
+ * Answers `status` with `content-type: application/json` and a body that is not JSON.
+ *
+ * @category Testing
+ */
+export interface MalformedBodyFault {
+  /** Selects this fault. */
+  type: 'malformed-body';
+  /** The HTTP status. Default `200`. */
+  status?: number;
+}
+
+/**
+ * No answer at all: `fetch` rejects with `TypeError('fetch failed')`, msw answers `HttpResponse.error()`,
+ * the HTTP server destroys the socket.
+ *
+ * @category Testing
+ */
+export interface DropConnectionFault {
+  /** Selects this fault. */
+  type: 'drop-connection';
+}

@@ -42,6 +42,7 @@ export type Transport = <T>(path: EndpointPath, body: object, schema: BodySchema
 export function createTransport(config: TransportConfig): Transport {
   const headers = new Headers(config.headers);
   headers.set('accept', 'application/json');
+  headers.set('content-type', 'application/json');
   headers.set('x-descope-sdk-name', 'enchanted-link');
   headers.set('x-descope-sdk-version', __SDK_VERSION__);
   headers.set('x-descope-project-id', config.projectId);

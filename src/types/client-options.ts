@@ -36,7 +36,7 @@ export interface ClientOptions {
    * @defaultValue `globalThis.fetch`
    */
   fetch?: FetchFunction;
-  /** Extra headers for every request. They cannot replace `authorization` or the SDK's own `x-descope-*` headers. */
+  /** Extra headers for every request. They cannot replace `authorization`, `accept`, `content-type` or the SDK's own `x-descope-*` headers. */
   headers?: Record<string, string>;
 }
 

@@ -19,8 +19,7 @@ export function assertEmail(value: unknown, argument: string): asserts value is 
   if (!EMAIL.test(value)) throw new InvalidArgumentError(argument, 'expected an email address');
 }
 
-/** Returns the URL without trailing slashes, so paths join with exactly one `/`. */
-export function assertHttpUrl(value: unknown, argument: string): string {
+export function assertHttpUrl(value: unknown, argument: string): asserts value is string {
   assertNonEmptyString(value, argument);
   let url: URL | undefined;
   try {
@@ -31,7 +30,6 @@ export function assertHttpUrl(value: unknown, argument: string): string {
   if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
     throw new InvalidArgumentError(argument, 'expected an absolute http(s) URL');
   }
-  return value.replace(/\/+$/, '');
 }
 
 export function assertPositiveNumber(value: unknown, argument: string): asserts value is number {

@@ -17,7 +17,7 @@ describe('the constructor', () => {
   const BAD_URLS = ['example.com', 'ftp://x', '/verify', '', 'javascript:alert(1)', 'https//app.example.com'];
   it.each([
     ...[['an empty', ''], ['a blank', ' \t\n'], ['a missing', undefined], ['a non-string', 42]].map(([what, projectId]) => ({ what: `${what} projectId`, options: { projectId }, argument: 'projectId' })),
-    { what: 'a projectId with a colon, which would forge the bearer', options: { projectId: 'P2a:b' }, argument: 'projectId' },
+    { what: 'a projectId with a colon', options: { projectId: 'P2a:b' }, argument: 'projectId' },
     { what: 'a projectId with a space', options: { projectId: 'P2a b' }, argument: 'projectId' },
     ...BAD_URLS.flatMap((url) => [
       { what: `baseUrl ${JSON.stringify(url)}`, options: { projectId: PROJECT_ID, baseUrl: url }, argument: 'baseUrl' },

@@ -38,7 +38,8 @@ const fetch = async (request) => {
 `;
 
 beforeAll(() => {
-  run('npm', ['pack', '--pack-destination', work, '--loglevel=error'], root);
+  // dist/ comes from the test run's global setup; a second build here would race the CLI tests.
+  run('npm', ['pack', '--ignore-scripts', '--pack-destination', work, '--loglevel=error'], root);
   mkdirSync(consumer);
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'commonjs' }));
   const tarball = run('sh', ['-c', `ls ${work}/enchanted-link-*.tgz`], work).trim();

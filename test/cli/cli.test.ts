@@ -1,0 +1,141 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EnchantedLinkClient } from '../../src/index.js';
+import { createEmulator, type EmulatorServer } from '../../src/testing/index.js';
+
+const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
+const running: ChildProcessWithoutNullStreams[] = [];
+const servers: EmulatorServer[] = [];
+
+afterEach(async () => {
+  for (const child of running.splice(0)) child.kill('SIGKILL');
+  for (const server of servers.splice(0)) await server.close();
+});
+
+/** Starts the CLI without a terminal (stdin closed, CI set), collecting its output. */
+function start(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, CI: 'true', NO_COLOR: '1', ...env } });
+  child.stdin.end();
+  running.push(child);
+  const output = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk));
+  const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+  /** Resolves with the first match of `pattern` in stdout, as soon as it is printed. */
+  const waitFor = (pattern: RegExp) =>
+    new Promise<RegExpMatchArray>((done, fail) => {
+      const check = () => {
+        const match = output.stdout.match(pattern);
+        if (match) done(match);
+        return Boolean(match);
+      };
+      if (check()) return;
+      child.stdout.on('data', check);
+      void exited.then(() => fail(new Error(`exited before printing ${pattern}:\n${output.stdout}${output.stderr}`)));
+    });
+  return { child, output, exited, waitFor };
+}
+
+async function runToEnd(args: string[], env?: Record<string, string>) {
+  const cli = start(args, env);
+  const code = await cli.exited;
+  return { code, ...cli.output };
+}
+
+describe('enchanted-link demo', () => {
+  it('runs the whole flow on the embedded emulator without a terminal and exits 0', async () => {
+    const { code, stdout, stderr } = await runToEnd(['demo']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const linkId = stdout.match(/The right link is number (\d{2})\./)?.[1];
+    expect(linkId).toBeDefined();
+    expect(stdout).toContain('Sent a sign-in link to d***@example.com.');
+    const links = [...stdout.matchAll(/^ {2}(\d{2}) {2}(http:\/\/127\.0\.0\.1:\d+\/verify\?t=\S+)$/gm)];
+    expect(links).toHaveLength(3);
+    expect(links.map((link) => link[1])).toContain(linkId);
+    expect(stdout).toMatch(/Waiting for the click… attempt 1, \d+\.\d s elapsed/);
+    expect(stdout).toMatch(/Session received after \d+\.\d s\./);
+    expect(stdout).toMatch(/user +demo@example\.com \(U\S+\)/);
+    expect(stdout).toMatch(/session JWT +expires \d{4}-\d\d-\d\dT/);
+    // The demo describes the JWTs; it never prints one.
+    expect(stdout).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
+  });
+
+  it('sends to the address it is given', async () => {
+    const { code, stdout } = await runToEnd(['demo', 'ada@example.com']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Sent a sign-in link to a***@example.com.');
+    expect(stdout).toMatch(/user +ada@example\.com/);
+  });
+
+  it('runs against a Descope endpoint with --project-id, waiting for a click it does not make itself', async () => {
+    const emulator = createEmulator();
+    const server = await emulator.listen();
+    servers.push(server);
+    const cli = start(['demo', '--project-id', emulator.projectId, '--base-url', server.url, '--email', 'grace@example.com']);
+    await cli.waitFor(/Waiting for the click… attempt 2/);
+    expect(cli.output.stdout).not.toContain('three links'); // a real inbox is not ours to print
+    await emulator.click('grace@example.com');
+    expect(await cli.exited).toBe(0);
+    expect(cli.output.stdout).toMatch(/user +grace@example\.com/);
+  });
+
+  it.each([
+    [['demo', '--bogus'], /Unknown option '--bogus'/],
+    [['demo', 'a@example.com', 'b@example.com'], /at most one email address/],
+    [['demo', '--project-id', 'P2abc'], /needs --email/],
+    [['emulator', '--port', 'http'], /--port must be 0 to 65535/],
+    [['emulator', 'extra'], /Unexpected argument 'extra'/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+    [[], /Usage: enchanted-link <command>/],
+  ])('rejects %j with usage on stderr and exit code 2', async (args, message) => {
+    const { code, stdout, stderr } = await runToEnd(args);
+    expect(code).toBe(2);
+    expect(stdout + stderr).toMatch(message);
+    expect(stdout + stderr).toContain('Usage: enchanted-link');
+  });
+
+  it.each([
+    [['--help'], 'Usage: enchanted-link <command>'],
+    [['demo', '--help'], 'Usage: enchanted-link demo'],
+    [['emulator', '-h'], 'Usage: enchanted-link emulator'],
+  ])('prints help for %j and exits 0', async (args, usage) => {
+    const { code, stdout } = await runToEnd(args);
+    expect(code).toBe(0);
+    expect(stdout).toContain(usage);
+  });
+});
+
+describe('enchanted-link emulator', () => {
+  it('serves the emulator, prints each email with its three links, and stops cleanly on SIGINT', async () => {
+    const cli = start(['emulator', '--port', '0']);
+    await cli.waitFor(/Ctrl-C stops/);
+    const url = cli.output.stdout.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)![1];
+    const projectId = cli.output.stdout.match(/project ID +(\S+)/)![1]!;
+    const client = new EnchantedLinkClient({ projectId, baseUrl: url! });
+
+    const { linkId, pendingRef } = await client.signInOrUp('ada@example.com');
+    const [, printedId, block] = await cli.waitFor(/signInOrUp to ada@example\.com: link number (\d{2})\n((?:.*\n){3})/);
+    expect(printedId).toBe(linkId);
+    const right = block!.split('\n').find((line) => line.includes('← right link'))!;
+    expect(right).toMatch(new RegExp(`^ {2}${linkId} {2}${url}/verify\\?t=`));
+
+    // The printed link works for real: its token verifies and the session arrives.
+    await client.verifyToken(new URL(right.trim().split(/\s+/)[1]!).searchParams.get('t')!);
+    await expect(client.pollSession(pendingRef)).resolves.toMatchObject({ user: { email: 'ada@example.com' } });
+
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(0);
+    expect(cli.output.stdout).toContain('Stopped.');
+  });
+
+  it('exits 1 with a message when the port is taken', async () => {
+    const emulator = createEmulator();
+    const server = await emulator.listen();
+    servers.push(server);
+    const { code, stderr } = await runToEnd(['emulator', '--port', new URL(server.url).port]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/cannot listen on 127\.0\.0\.1:\d+/);
+  });
+});
