@@ -1,7 +1,7 @@
 /**
  * Typed, abortable client for Descope enchanted links: passwordless sign-in by email for browsers and Node.
  *
- * @packageDocumentation
+ * @module enchanted-link
  */
 export { EnchantedLinkClient } from './client/enchanted-link-client.js';
 export { readTokenFromUrl } from './client/read-token-from-url.js';

@@ -50,7 +50,9 @@ EnchantedLinkError.prototype.name = 'EnchantedLinkError';
  * @category Errors
  * @example
  * ```ts
- * catch (error) {
+ * try {
+ *   await client.verifyToken(token);
+ * } catch (error) {
  *   if (isEnchantedLinkError(error)) report(error.name);
  *   else throw error;
  * }

@@ -1,6 +1,10 @@
 import { EnchantedLinkError } from './enchanted-link-error.js';
 
-/** One reason a response body did not match the documented shape. */
+/**
+ * One reason a response body did not match the documented shape.
+ *
+ * @category Errors
+ */
 export interface ValidationIssue {
   /** Where in the body, e.g. `['user', 'email']`; empty for the body as a whole. */
   readonly path: ReadonlyArray<string | number>;

@@ -2,9 +2,10 @@
  * `enchanted-link/testing`: an in-memory, stateful Descope enchanted-link emulator to test login flows
  * offline, through `fetch`, msw or real HTTP.
  *
- * @module
+ * @module enchanted-link/testing
  */
 export { createEmulator } from './emulator.js';
+export { PATHS, type EndpointPath } from '../protocol/paths.js';
 export { emulatorHandlers } from './msw.js';
 export { EMULATOR_ERRORS, type EmulatorErrorInfo, type EmulatorErrorName } from './errors.js';
 export type {
