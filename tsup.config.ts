@@ -1,5 +1,5 @@
 import { readFileSync, rmSync } from 'node:fs';
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
 const { version } = JSON.parse(readFileSync('./package.json', 'utf8')) as { version: string };
 // The SDK reports its own version in `x-descope-sdk-version`; inlined at build time so no JSON import ships.
@@ -8,14 +8,17 @@ const define = { __SDK_VERSION__: JSON.stringify(version) };
 // The two builds below run concurrently, so neither may clean the folder the other writes into.
 rmSync('dist', { recursive: true, force: true });
 
-const library = {
+const library: Options = {
   entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
   dts: true,
   sourcemap: true,
   target: 'es2022',
   platform: 'neutral',
+  // Keep `node:http` as written: Deno and edge runtimes resolve built-ins only with the prefix.
+  removeNodeProtocol: false,
+  external: [/^node:/],
   define,
-} as const;
+};
 
 export default defineConfig([
   { ...library, format: ['esm'] },
@@ -29,6 +32,7 @@ export default defineConfig([
     sourcemap: true,
     target: 'es2022',
     platform: 'node',
+    removeNodeProtocol: false,
     banner: { js: '#!/usr/bin/env node' },
     define,
   },

@@ -18,13 +18,15 @@ import type {
 import type { PollOptions } from '../types/poll-options.js';
 import type { LinkSent, Session } from '../types/session.js';
 import {
+  assertDelay,
   assertEmail,
   assertHttpUrl,
   assertNonEmptyString,
   assertOptionalNonEmptyString,
   assertOptionalObject,
+  assertOptionalSignal,
   assertPositiveNumber,
-} from '../utils/assert.js';
+} from './arguments.js';
 import { baseUrlForProject } from './base-url.js';
 
 /** Default per-request limit, ms. */
@@ -65,9 +67,14 @@ export class EnchantedLinkClient {
     const { projectId, baseUrl, redirectUrl, timeout = DEFAULT_TIMEOUT, fetch, headers } = options;
     assertNonEmptyString(projectId, 'projectId');
     if (/[\s:]/.test(projectId)) throw new InvalidArgumentError('projectId', 'must not contain spaces or colons');
-    assertPositiveNumber(timeout, 'timeout');
+    assertDelay(timeout, 'timeout');
     if (fetch !== undefined && typeof fetch !== 'function') throw new InvalidArgumentError('fetch', 'expected a function');
     assertOptionalObject(headers, 'headers');
+    try {
+      new Headers(headers);
+    } catch {
+      throw new InvalidArgumentError('headers', 'invalid header name or value');
+    }
     if (redirectUrl !== undefined) assertHttpUrl(redirectUrl, 'redirectUrl');
     if (baseUrl !== undefined) assertHttpUrl(baseUrl, 'baseUrl');
     this.#redirectUrl = redirectUrl;
@@ -197,6 +204,7 @@ export class EnchantedLinkClient {
     assertNonEmptyString(token, 'token');
     assertOptionalObject(options, 'options');
     assertOptionalNonEmptyString(options.pkceVerifier, 'pkceVerifier');
+    assertOptionalSignal(options.signal, 'signal');
     await this.#request(PATHS.verify, { token, pkceVerifier: options.pkceVerifier }, emptyResponseSchema, {
       signal: options.signal,
       retry: 'idempotent',
@@ -221,6 +229,7 @@ export class EnchantedLinkClient {
   async getSession(pendingRef: string, options: CallOptions = {}): Promise<Session | undefined> {
     assertNonEmptyString(pendingRef, 'pendingRef');
     assertOptionalObject(options, 'options');
+    assertOptionalSignal(options.signal, 'signal');
     return this.#checkSession(pendingRef, options.signal, 'idempotent');
   }
 
@@ -267,6 +276,7 @@ export class EnchantedLinkClient {
     const { redirectUrl = this.#redirectUrl, providerId, signal } = options;
     assertOptionalObject(body.loginOptions, 'loginOptions');
     assertOptionalNonEmptyString(providerId, 'providerId');
+    assertOptionalSignal(signal, 'signal');
     if (redirectUrl !== undefined) assertHttpUrl(redirectUrl, 'redirectUrl');
     // JSON.stringify drops `undefined` fields, so absent options never reach the wire.
     const result = await this.#request(path, { ...body, redirectUrl, providerId }, linkResponseSchema, {
@@ -282,9 +292,10 @@ function normalizePollOptions(options: PollOptions): PollSettings {
   assertOptionalObject(options, 'options');
   const { signal, onPoll } = options;
   const settings = { ...POLL_DEFAULTS, ...stripUndefined(options), signal, onPoll };
-  for (const name of ['timeout', 'interval', 'maxInterval', 'backoffFactor', 'maxFailures'] as const) {
-    assertPositiveNumber(settings[name], name);
-  }
+  for (const name of ['timeout', 'interval', 'maxInterval'] as const) assertDelay(settings[name], name);
+  assertPositiveNumber(settings.backoffFactor, 'backoffFactor');
+  assertPositiveNumber(settings.maxFailures, 'maxFailures');
+  assertOptionalSignal(signal, 'signal');
   if (options.maxInterval === undefined) settings.maxInterval = Math.max(settings.maxInterval, settings.interval);
   if (settings.maxInterval < settings.interval) throw new InvalidArgumentError('maxInterval', 'must not be less than interval');
   if (settings.backoffFactor < 1) throw new InvalidArgumentError('backoffFactor', 'must be at least 1');

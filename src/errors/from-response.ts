@@ -1,5 +1,5 @@
 import { errorBodySchema } from '../protocol/schemas.js';
-import { parseJson, toIssues } from '../utils/parse.js';
+import { parseJson, toIssues } from './parse-body.js';
 import { parseRetryAfter } from '../utils/retry-after.js';
 import { DescopeError } from './descope-error.js';
 import { RateLimitError } from './rate-limit-error.js';

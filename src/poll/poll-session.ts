@@ -8,6 +8,7 @@ import { ResponseValidationError } from '../errors/response-validation-error.js'
 import type { Session } from '../types/session.js';
 import type { PollProgress, PollStatus } from '../types/poll-options.js';
 import { sleep } from '../utils/sleep.js';
+import { watchWakeUps } from './wake-ups.js';
 
 /** @internal Poll settings after defaults and checks. */
 export interface PollSettings {
@@ -25,8 +26,9 @@ export type SessionCheck = (signal: AbortSignal) => Promise<Session | undefined>
 
 const MAX_FAILURE_DELAY = 30_000;
 
-// A wait up to 20 % shorter than planned, so tabs opened together drift apart; never longer than planned.
-const jitter = (ms: number) => ms * (0.8 + 0.2 * Math.random());
+// A wait up to 10 % shorter than planned, so tabs opened together drift apart; never longer than planned
+// (longer would cost detection latency, shorter on average would cost requests: see BENCHMARKS.md).
+const jitter = (ms: number) => ms * (0.9 + 0.1 * Math.random());
 
 /** 5xx (whatever its body), network errors and request timeouts are worth another try. */
 function isTransient(error: unknown): error is EnchantedLinkError {
@@ -41,7 +43,9 @@ function isTransient(error: unknown): error is EnchantedLinkError {
  * The poll loop: an awaited loop, so exactly one request is in flight at a time. Rules:
  * pending → wait (growing to `maxInterval`); 429 → wait at least `Retry-After`; transient failure →
  * exponential backoff, giving up after `maxFailures` in a row; anything else → reject at once.
- * `signal` and the deadline abort the request and the wait alike.
+ * `signal` and the deadline abort the request and the wait alike. In a page, a verify announced by
+ * another tab or the page becoming visible ends a pending wait at once (one that comes during a request
+ * skips the next pending wait); waits for `Retry-After` and failure backoff are never cut short.
  */
 export async function pollSession(check: SessionCheck, settings: PollSettings): Promise<Session> {
   const { signal, timeout, interval, maxInterval, backoffFactor, maxFailures, onPoll } = settings;
@@ -54,6 +58,9 @@ export async function pollSession(check: SessionCheck, settings: PollSettings): 
   const onAbort = () => stop.abort(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
   const timer = setTimeout(() => stop.abort(new PollTimeoutError(timeout, attempts)), timeout);
+  // Aborted by a wake-up, renewed after every wait: a wake-up during a request is remembered that way.
+  let wake = new AbortController();
+  const unwatch = watchWakeUps(() => wake.abort());
   try {
     let wait = interval;
     let failures = 0;
@@ -88,12 +95,15 @@ export async function pollSession(check: SessionCheck, settings: PollSettings): 
         error = caught;
       }
       onPoll?.({ attempt: attempts, elapsedMs: Date.now() - started, nextDelayMs, status, ...(error ? { error } : {}) });
-      await sleep(nextDelayMs, stop.signal);
+      await sleep(nextDelayMs, stop.signal, status === 'pending' ? wake.signal : undefined);
+      // The poll that follows answers whatever woke us.
+      if (wake.signal.aborted) wake = new AbortController();
     }
   } catch (error) {
     throw stop.signal.aborted ? stop.signal.reason : error;
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
+    unwatch();
   }
 }

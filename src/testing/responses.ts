@@ -6,6 +6,8 @@ export const CORS_HEADERS: Readonly<Record<string, string>> = {
   'access-control-allow-methods': 'POST, GET, OPTIONS',
   'access-control-allow-headers':
     'authorization, content-type, accept, x-descope-sdk-name, x-descope-sdk-version, x-descope-project-id',
+  // Without it a page cannot read Retry-After on a cross-origin 429, and RateLimitError.retryAfter is 0.
+  'access-control-expose-headers': 'retry-after',
 };
 
 /** Statuses whose answers must not carry a body (the Response constructor throws otherwise). */

@@ -6,7 +6,7 @@ import { RequestTimeoutError } from '../errors/request-timeout-error.js';
 import { ResponseValidationError } from '../errors/response-validation-error.js';
 import type { EndpointPath } from '../protocol/paths.js';
 import type { FetchFunction } from '../types/client-options.js';
-import { parseJson, toIssues } from '../utils/parse.js';
+import { parseJson, toIssues } from '../errors/parse-body.js';
 import { RETRY_OPTIONS, type RetryPolicy } from './retry-policy.js';
 
 
@@ -59,6 +59,8 @@ export function createTransport(config: TransportConfig): Transport {
 
   return async (path, body, schema, { signal, refreshJwt, retry }) => {
     try {
+      // ky would still hand an aborted request to a custom `fetch`, which may not check the signal.
+      signal?.throwIfAborted();
       const pending = http.post(path.slice(1), {
         json: body,
         retry: RETRY_OPTIONS[retry],
@@ -79,6 +81,8 @@ export function createTransport(config: TransportConfig): Transport {
       if (error instanceof EnchantedLinkError) throw error;
       if (isHTTPError(error)) {
         const { data, response } = error;
+        // `Response.error()` from a custom fetch is the Fetch spec's network error, not an answer.
+        if (response.type === 'error') throw new NetworkError(path, new TypeError('network error response'));
         throw errorFromResponse(path, response.status, response.headers, typeof data === 'string' ? data : '');
       }
       if (isTimeoutError(error)) throw new RequestTimeoutError(path, config.timeout);

@@ -17,7 +17,15 @@ const MAX_INLINE_RETRY_AFTER = 5;
 const shortRetryAfter: NonNullable<RetryOptions['shouldRetry']> = ({ error }) =>
   isHTTPError(error) ? parseRetryAfter(error.response.headers.get('retry-after')) <= MAX_INLINE_RETRY_AFTER && undefined : undefined;
 
-const base: RetryOptions = { limit: 2, methods: ['post'], afterStatusCodes: [429, 503], jitter: true };
+// ky also honours other timing headers (`RateLimit-Reset`, `X-RateLimit-Reset`, …) and parses some dates
+// differently from `parseRetryAfter`; `maxRetryAfter` caps every server-given wait so no call can stall for hours.
+const base: RetryOptions = {
+  limit: 2,
+  methods: ['post'],
+  afterStatusCodes: [429, 503],
+  maxRetryAfter: MAX_INLINE_RETRY_AFTER * 1000,
+  jitter: true,
+};
 
 export const RETRY_OPTIONS: Record<RetryPolicy, RetryOptions> = {
   send: {

@@ -32,7 +32,7 @@ export interface PollProgress {
  * Options of {@link EnchantedLinkClient.pollSession}. All durations are in milliseconds.
  *
  * The defaults poll at once, then after 1 s, 1.5 s, 2.25 s and every 2.5 s from then on (each wait up to
- * 20 % shorter, at random, so many tabs do not poll in step): about 24 requests a minute, far under
+ * 10 % shorter, at random, so many tabs do not poll in step): about 25 requests a minute, far under
  * Descope's 100 requests per minute per IP, while noticing a click within 1.25 s on average.
  *
  * @category Polling

@@ -1,16 +1,13 @@
 // The package exactly as npm ships it: pack, install the tarball into an empty folder, then import it
-// from ESM, require it from CJS, and type-check a strict `node16` CommonJS consumer without skipLibCheck.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+// from ESM, require it from CJS, and type-check strict consumers (node16, nodenext, bundler; the main and
+// the testing entry) without skipLibCheck.
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packedConsumer, root, run, runAsync } from './consumer.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const work = mkdtempSync(join(tmpdir(), 'enchanted-link-pack-'));
-const consumer = join(work, 'consumer');
-const run = (command: string, args: string[], cwd: string) =>
-  execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
+let work: string;
+let consumer: string;
 
 // The same flow in both module systems, against endpoints mocked by an injected fetch.
 const flow = (load: string) => `${load}
@@ -37,16 +34,41 @@ const fetch = async (request) => {
 })();
 `;
 
+// The main entry's types; the @ts-expect-error line fails the check if they degrade to `any`.
+const mainConsumer = `import { EnchantedLinkClient, DescopeError, type Session } from 'enchanted-link';
+
+const client = new EnchantedLinkClient({ projectId: 'P2abc', timeout: 5_000 });
+// @ts-expect-error a login ID is a string
+void client.signInOrUp(42);
+export async function login(email: string): Promise<Session | string> {
+  try {
+    const { pendingRef } = await client.signInOrUp(email);
+    return await client.pollSession(pendingRef, { onPoll: ({ attempt }) => console.log(attempt) });
+  } catch (error) {
+    return error instanceof DescopeError ? error.errorCode : 'other';
+  }
+}
+`;
+
+// The testing entry's types, which import msw's.
+const testingConsumer = `import { EnchantedLinkClient } from 'enchanted-link';
+import { createEmulator, emulatorHandlers, EMULATOR_ERRORS, type Emulator } from 'enchanted-link/testing';
+
+const emulator: Emulator = createEmulator({ users: [{ loginId: 'ada@example.com' }] });
+export const client = new EnchantedLinkClient({ projectId: emulator.projectId, fetch: emulator.fetch });
+export const handlers = emulatorHandlers(emulator);
+export const code: string = EMULATOR_ERRORS.userAlreadyExists.errorCode;
+// @ts-expect-error the emulator has no such method
+emulator.sendEmail();
+`;
+
 beforeAll(() => {
-  // dist/ comes from the test run's global setup; a second build here would race the CLI tests.
-  run('npm', ['pack', '--ignore-scripts', '--pack-destination', work, '--loglevel=error'], root);
-  mkdirSync(consumer);
-  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'commonjs' }));
-  const tarball = run('sh', ['-c', `ls ${work}/enchanted-link-*.tgz`], work).trim();
-  run('npm', ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], consumer);
+  ({ work, consumer } = packedConsumer('commonjs'));
+  // The testing entry's types import msw's (an optional peer dependency): a consumer of it installs msw.
+  symlinkSync(join(root, 'node_modules/msw'), join(consumer, 'node_modules/msw'), 'dir');
 }, 120_000);
 
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => work && rmSync(work, { recursive: true, force: true }));
 
 describe('the packed tarball', () => {
   const expected = { linkId: '42', user: 'U1', error: 'DescopeError', isDescope: true, calls: 5 };
@@ -61,32 +83,30 @@ describe('the packed tarball', () => {
     expect(JSON.parse(run(process.execPath, ['cjs.cjs'], consumer))).toEqual(expected);
   });
 
-  it('type-checks in a strict CommonJS consumer with moduleResolution node16 and no skipLibCheck', () => {
+  // msw is ESM-only, so under `module: node16` a CommonJS file cannot import the testing entry's types
+  // (TS1479); node20/nodenext allow require(esm). The main entry has no such dependency.
+  const both = { main: mainConsumer, testing: testingConsumer };
+  it.concurrent.each([
+    ['node16, CommonJS', 'commonjs', { module: 'node16', moduleResolution: 'node16' }, { main: mainConsumer }],
+    ['nodenext, CommonJS', 'commonjs', { module: 'nodenext', moduleResolution: 'nodenext' }, both],
+    ['nodenext, ESM', 'module', { module: 'nodenext', moduleResolution: 'nodenext' }, both],
+    ['bundler', 'module', { module: 'esnext', moduleResolution: 'bundler' }, both],
+  ])('type-checks a strict %s consumer with no skipLibCheck', async (name, type, resolution, sources) => {
+    const folder = join(consumer, name.replace(/\W+/g, '-'));
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'package.json'), JSON.stringify({ name: 'typed-consumer', private: true, type }));
     writeFileSync(
-      join(consumer, 'tsconfig.json'),
+      join(folder, 'tsconfig.json'),
       JSON.stringify({
         compilerOptions: {
-          module: 'node16', moduleResolution: 'node16', target: 'es2022', strict: true, noEmit: true,
-          exactOptionalPropertyTypes: true, skipLibCheck: false, types: ['node'], typeRoots: [join(root, 'node_modules/@types')],
+          ...resolution, target: 'es2022', strict: true, noEmit: true, exactOptionalPropertyTypes: true,
+          skipLibCheck: false, types: [],
         },
-        files: ['consumer.ts'],
+        files: Object.keys(sources).map((entry) => `${entry}.ts`),
       }),
     );
-    writeFileSync(
-      join(consumer, 'consumer.ts'),
-      `import { EnchantedLinkClient, DescopeError, type Session } from 'enchanted-link';
-const client = new EnchantedLinkClient({ projectId: 'P2abc', timeout: 5_000 });
-export async function login(email: string): Promise<Session | string> {
-  try {
-    const { pendingRef } = await client.signInOrUp(email);
-    return await client.pollSession(pendingRef, { onPoll: ({ attempt }) => console.log(attempt) });
-  } catch (error) {
-    return error instanceof DescopeError ? error.errorCode : 'other';
-  }
-}
-`,
-    );
+    for (const [entry, source] of Object.entries(sources)) writeFileSync(join(folder, `${entry}.ts`), source);
     // A type error makes tsc exit non-zero, which fails the test with tsc's own message.
-    expect(() => run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', '.'], consumer)).not.toThrow();
-  });
+    await runAsync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', '.'], folder);
+  }, 60_000);
 });

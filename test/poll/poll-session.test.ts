@@ -77,13 +77,13 @@ describe('pollSession', () => {
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(4_100);
   });
 
-  it('jitters waits to at most 20 % shorter than planned, never longer', async () => {
+  it('jitters waits to at most 10 % shorter than planned, never longer', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0);
     const { times } = script(pending, pending, session);
     const result = client.pollSession('ref');
     await vi.advanceTimersByTimeAsync(5_000);
     await expect(result).resolves.toEqual(SESSION);
-    expect(times).toEqual([0, 800, 800 + 1_200]);
+    expect(times).toEqual([0, 900, 900 + 1_350]);
   });
 
   it('waits at least Retry-After after a 429, then keeps polling', async () => {

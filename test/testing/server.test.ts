@@ -70,6 +70,7 @@ describe('CORS', () => {
       'access-control-allow-methods': 'POST, GET, OPTIONS',
       'access-control-allow-headers':
         'authorization, content-type, accept, x-descope-sdk-name, x-descope-sdk-version, x-descope-project-id',
+      'access-control-expose-headers': 'retry-after',
     });
   });
 

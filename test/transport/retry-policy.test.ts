@@ -15,6 +15,7 @@ beforeEach(() => vi.useFakeTimers());
 afterEach(() => {
   expect(vi.getTimerCount()).toBe(0);
   vi.useRealTimers();
+  vi.restoreAllMocks();
 });
 
 /** Starts `call`, runs the clock far enough for every retry, and returns its settled outcome. */
@@ -109,6 +110,7 @@ describe('verifyToken and getSession (safe to repeat)', () => {
 
   it('an abort during the retry wait rejects with signal.reason and sends nothing more', async () => {
     server.use(answer(VERIFY, () => HttpResponse.error()));
+    vi.spyOn(Math, 'random').mockReturnValue(0.5); // ky's jittered wait before the retry: 150 ms
     const controller = new AbortController();
     const result = client.verifyToken('token', { signal: controller.signal });
     const assertion = expect(result).rejects.toBe('stop');

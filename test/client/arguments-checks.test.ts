@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/index.js';
-import { assertEmail, assertHttpUrl, assertNonEmptyString, assertOptionalObject, assertPositiveNumber } from '../../src/utils/assert.js';
+import { assertEmail, assertHttpUrl, assertNonEmptyString, assertOptionalObject, assertPositiveNumber } from '../../src/client/arguments.js';
 
 describe('argument checks', () => {
   it.each(['ada@example.com', 'ada+tag@example.co.uk', "o'brien@example.ie", 'ADA@EXAMPLE.COM', 'zoë@exämple.de'])(

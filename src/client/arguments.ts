@@ -38,6 +38,22 @@ export function assertPositiveNumber(value: unknown, argument: string): asserts 
   }
 }
 
+// Timers take at most 2^31 - 1 ms (about 24.8 days); a longer delay fires at once, with a warning.
+const MAX_DELAY = 2_147_483_647;
+
+export function assertDelay(value: unknown, argument: string): asserts value is number {
+  assertPositiveNumber(value, argument);
+  if (value > MAX_DELAY) throw new InvalidArgumentError(argument, `must be at most ${MAX_DELAY} ms`);
+}
+
+// Duck-typed, so a signal from another realm (an iframe, a test DOM) passes.
+export function assertOptionalSignal(value: unknown, argument: string): void {
+  const signal = value as Partial<AbortSignal> | null | undefined;
+  if (value !== undefined && (typeof signal?.aborted !== 'boolean' || typeof signal.addEventListener !== 'function')) {
+    throw new InvalidArgumentError(argument, `expected an AbortSignal, got ${describe(value)}`);
+  }
+}
+
 export function assertOptionalObject(value: unknown, argument: string): void {
   if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
     throw new InvalidArgumentError(argument, `expected an object, got ${describe(value)}`);

@@ -1,4 +1,4 @@
-import type { ValidationIssue } from '../errors/response-validation-error.js';
+import type { ValidationIssue } from './response-validation-error.js';
 
 type JsonResult = { ok: true; value: unknown } | { ok: false; issues: ValidationIssue[] };
 

@@ -1,0 +1,58 @@
+// 3b. Same-browser fast path: the user clicks the link in the same browser, whose verify page
+// (verifyFromUrl, in a worker thread standing in for the second tab) announces the verify on a
+// BroadcastChannel, and the waiting pollSession polls at once. Detection latency is measured from the
+// start of the verify request to the poll promise settling. Users run one after another, since one
+// browser's announcement wakes every poll waiting in it. Pending while the main entry has no verifyFromUrl.
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import { DIST, emit, mean, median, prng, progress, quantile } from './lib.mjs';
+
+const PENDING_PATH = '/v1/auth/enchantedlink/pending-session';
+const USERS = Number(process.env.FAST_USERS ?? 20);
+const SEED = Number(process.argv.find((a) => a.startsWith('--seed='))?.split('=')[1] ?? 20261125);
+
+const sdk = await import(`${DIST}/index.js`);
+if (typeof sdk.verifyFromUrl !== 'function') {
+  emit({ pending: true, reason: 'the main entry exports no verifyFromUrl yet' });
+  process.exit(0);
+}
+// This thread is the tab that waits: give it a `document` so the fast path is switched on.
+globalThis.document = Object.assign(new EventTarget(), { visibilityState: 'visible' });
+const { createEmulator } = await import(`${DIST}/testing.js`);
+const emulator = createEmulator();
+const server = await emulator.listen();
+const client = new sdk.EnchantedLinkClient({ projectId: emulator.projectId, baseUrl: server.url });
+const tab = new Worker(new URL('verify-tab.mjs', import.meta.url), {
+  workerData: { dist: DIST, projectId: emulator.projectId, baseUrl: server.url },
+});
+await once(tab, 'message');
+
+const random = prng(SEED);
+const latencies = [];
+const requests = [];
+progress('fast-path', `seed ${SEED}: ${USERS} users, one after another, clicking 2–8 s after the send`);
+for (let i = 0; i < USERS; i++) {
+  const loginId = `fast${i}@bench.example`;
+  const { pendingRef } = await client.signInOrUp(loginId);
+  let settledAt;
+  const settled = client.pollSession(pendingRef).then(() => (settledAt = performance.timeOrigin + performance.now()));
+  await new Promise((resolve) => setTimeout(resolve, 2_000 + random() * 6_000));
+  const link = emulator.lastEmail(loginId).links.find((l) => l.correct);
+  tab.postMessage({ id: i, url: link.url });
+  const [verified] = await once(tab, 'message');
+  if (!verified.ok) throw new Error(`verify failed: ${verified.error}`);
+  await settled;
+  latencies.push(settledAt - verified.started);
+  requests.push(emulator.requests.filter((r) => r.path === PENDING_PATH && r.body?.pendingRef === pendingRef).length);
+  progress('fast-path', `user ${i + 1}/${USERS}: detected ${Math.round(latencies.at(-1))} ms after the verify started`);
+}
+await tab.terminate();
+await server.close();
+emit({
+  pending: false,
+  seed: SEED,
+  users: USERS,
+  latencyMedian: median(latencies),
+  latencyP95: quantile(latencies, 0.95),
+  requestsPerLogin: mean(requests),
+});

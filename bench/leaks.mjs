@@ -1,0 +1,67 @@
+// 4. Leaks: 10,000 pollSession calls aborted at random points (before the call, during a request,
+// during a wait) against an in-process fetch stub. Run with --expose-gc in its own process.
+import { emit, importSdk, prng, progress } from './lib.mjs';
+import { pendingFetch } from './stub-fetch.mjs';
+
+const CALLS = Number(process.env.LEAK_CALLS ?? 10_000);
+const BATCH = 500;
+const SEED = Number(process.argv.find((a) => a.startsWith('--seed='))?.split('=')[1] ?? 7);
+if (typeof globalThis.gc !== 'function') throw new Error('run with --expose-gc');
+
+const { EnchantedLinkClient } = await importSdk();
+const random = prng(SEED);
+const client = new EnchantedLinkClient({ projectId: 'P2bench00000000000000000000', fetch: pendingFetch(random) });
+const outcomes = { abortedBeforeCall: 0, aborted: 0, settledOtherwise: 0 };
+const reason = new Error('bench abort');
+
+async function oneCall() {
+  const controller = new AbortController();
+  const abortAfter = random() * 30; // ms: lands in a request (0–2 ms) or a wait (3–6 ms) or between
+  if (abortAfter < 1.5) controller.abort(reason);
+  else setTimeout(() => controller.abort(reason), abortAfter);
+  try {
+    await client.pollSession('bench-pending-ref', { signal: controller.signal, interval: 3, maxInterval: 6 });
+    outcomes.settledOtherwise++;
+  } catch (error) {
+    if (error !== reason) throw error;
+    if (abortAfter < 1.5) outcomes.abortedBeforeCall++;
+    else outcomes.aborted++;
+  }
+}
+
+const settle = async () => {
+  // Let due timer callbacks run, and let weak references and finalizers (AbortSignal.any keeps its
+  // dependants in them) be cleared: several rounds of a full GC and a macrotask.
+  for (let i = 0; i < 5; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    globalThis.gc();
+  }
+};
+const resources = () => process.getActiveResourcesInfo().sort();
+
+// Warm up (module code, JIT, ky's lazy state) so the baseline is not flattered by first-use allocations.
+for (let i = 0; i < BATCH; i++) await oneCall();
+await settle();
+for (const key of Object.keys(outcomes)) outcomes[key] = 0;
+const before = process.memoryUsage();
+const resourcesBefore = resources();
+for (let done = 0; done < CALLS; done += BATCH) {
+  await Promise.all(Array.from({ length: BATCH }, oneCall));
+  if ((done + BATCH) % 2_000 === 0) progress('leaks', `${done + BATCH}/${CALLS} aborted polls`);
+}
+await settle();
+const after = process.memoryUsage();
+const resourcesAfter = resources();
+// Anything in the "after" list that the "before" list did not have is left behind by the calls.
+const left = [...resourcesAfter];
+for (const r of resourcesBefore) left.splice(left.indexOf(r), 1);
+emit({
+  calls: CALLS,
+  seed: SEED,
+  outcomes,
+  heapGrowth: after.heapUsed - before.heapUsed,
+  rssGrowth: after.rss - before.rss,
+  resourcesBefore,
+  resourcesAfter,
+  leftBehind: left,
+});

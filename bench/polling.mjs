@@ -1,0 +1,144 @@
+// 3. Polling efficiency against the emulator over real HTTP, with real timers. A population of simulated
+// users each sends a link, then clicks it at a seeded random time; every configuration sees the same
+// click schedule. Measures poll requests per completed login (from the emulator's request log) and the
+// detection latency: from the verify (the click) to the poll promise settling.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import createSdk from '@descope/core-js-sdk';
+import { emit, importSdk, importTesting, mean, median, prng, progress, quantile } from './lib.mjs';
+
+const { EnchantedLinkClient } = await importSdk();
+const { createEmulator } = await importTesting();
+
+const PENDING_PATH = '/v1/auth/enchantedlink/pending-session';
+// `--users=5` or POLL_USERS=5 (and so on) shrink the run for a quick try.
+const arg = (name, fallback) =>
+  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? process.env[`POLL_${name.toUpperCase().replace('-', '_')}`] ?? fallback);
+const SEED = arg('seed', 20261125);
+const USERS = arg('users', 50);
+const CLICK_FROM = arg('click-from', 5_000);
+const CLICK_TO = arg('click-to', 60_000);
+
+/** One SDK configuration: how to send and how to wait. */
+const ours = (label, pollOptions, extra = {}) => ({ sdk: 'ours', label, pollOptions, ...extra });
+const descope = (label, interval, extra = {}) => ({ sdk: 'core-js-sdk', label, interval, ...extra });
+
+const PHASES = [
+  {
+    name: 'defaults',
+    configs: [ours('enchanted-link defaults', {}, { isDefault: true }), descope('core-js-sdk defaults (1 s)', undefined, { isDefault: true })],
+  },
+  {
+    name: 'sweep',
+    configs: [
+      ...[500, 1_000, 2_000, 3_000, 5_000].map((i) => ours(`enchanted-link fixed ${i / 1000} s`, { interval: i, maxInterval: i }, { interval: i })),
+      // core-js-sdk raises any interval under 1 s to 1 s, so its sweep starts there.
+      ...[2_000, 3_000, 5_000].map((i) => descope(`core-js-sdk ${i / 1000} s`, i)),
+    ],
+  },
+];
+
+/** The click delays (ms after the send), the same list for every configuration. */
+function clickSchedule() {
+  const random = prng(SEED);
+  return Array.from({ length: USERS }, () => CLICK_FROM + random() * (CLICK_TO - CLICK_FROM));
+}
+
+async function runUser(config, index, clickAfter, env) {
+  const loginId = `${config.key}-u${index}@bench.example`;
+  let pendingRef;
+  let waiting;
+  if (config.sdk === 'ours') {
+    ({ pendingRef } = await env.client.signInOrUp(loginId));
+    waiting = env.client.pollSession(pendingRef, config.pollOptions);
+  } else {
+    const sent = await env.sdk.enchantedLink.signUpOrIn(loginId);
+    if (!sent.ok) throw new Error(`core-js-sdk send failed: ${JSON.stringify(sent.error)}`);
+    ({ pendingRef } = sent.data);
+    waiting = env.sdk.enchantedLink
+      .waitForSession(pendingRef, config.interval ? { pollingIntervalMs: config.interval } : undefined)
+      .then((result) => {
+        if (!result.ok) throw new Error(`core-js-sdk waitForSession failed: ${JSON.stringify(result.error)}`);
+        return result;
+      });
+  }
+  const sentAt = performance.now();
+  env.refs.set(pendingRef, config.key);
+  let settledAt;
+  const settled = waiting.then(() => (settledAt = performance.now()));
+  await new Promise((resolve) => setTimeout(resolve, clickAfter));
+  const clickedAt = performance.now();
+  const click = await env.emulator.click(loginId);
+  if (click.status !== 200) throw new Error(`click answered ${click.status}`);
+  await settled;
+  env.done++;
+  return { latency: settledAt - clickedAt, waited: settledAt - sentAt };
+}
+
+async function runPhase(phase, clicks, env) {
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  const started = performance.now();
+  const total = phase.configs.length * USERS;
+  env.done = 0;
+  const ticker = setInterval(() => {
+    progress('polling', `${phase.name}: ${env.done}/${total} logins done, ${Math.round((performance.now() - started) / 1000)} s`);
+  }, 10_000);
+  try {
+    const runs = await Promise.all(
+      phase.configs.map(async (config) => ({ config, users: await Promise.all(clicks.map((c, i) => runUser(config, i, c, env))) })),
+    );
+    return { runs, eventLoopP99: loop.percentile(99) / 1e6, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    clearInterval(ticker);
+    loop.disable();
+  }
+}
+
+const emulator = createEmulator();
+const server = await emulator.listen();
+const env = {
+  emulator,
+  client: new EnchantedLinkClient({ projectId: emulator.projectId, baseUrl: server.url }),
+  sdk: createSdk({ projectId: emulator.projectId, baseUrl: server.url }),
+  refs: new Map(),
+  done: 0,
+};
+const clicks = clickSchedule();
+progress('polling', `seed ${SEED}: ${USERS} users per configuration, clicks ${CLICK_FROM / 1000}–${CLICK_TO / 1000} s after the send`);
+const results = [];
+const phases = [];
+for (const phase of PHASES) {
+  phase.configs.forEach((config, i) => (config.key = `${phase.name}${i}`));
+  progress('polling', `phase ${phase.name}: ${phase.configs.map((c) => c.label).join(', ')}, all in parallel`);
+  const { runs, eventLoopP99, seconds } = await runPhase(phase, clicks, env);
+  phases.push({ name: phase.name, configs: phase.configs.length, eventLoopP99, seconds });
+  // Count the polls per pendingRef from the emulator's request log.
+  const polls = new Map();
+  for (const entry of emulator.requests) {
+    if (entry.path !== PENDING_PATH) continue;
+    const ref = entry.body?.pendingRef;
+    polls.set(ref, (polls.get(ref) ?? 0) + 1);
+  }
+  for (const { config, users } of runs) {
+    const refs = [...env.refs].filter(([, key]) => key === config.key).map(([ref]) => ref);
+    const perLogin = refs.map((ref) => polls.get(ref) ?? 0);
+    const latencies = users.map((u) => u.latency);
+    const waitedMinutes = users.reduce((sum, u) => sum + u.waited, 0) / 60_000;
+    results.push({
+      sdk: config.sdk,
+      label: config.label,
+      isDefault: Boolean(config.isDefault),
+      interval: config.interval ?? (config.sdk === 'ours' ? undefined : 1_000),
+      phase: phase.name,
+      logins: users.length,
+      requestsPerLogin: mean(perLogin),
+      requestsPerLoginMedian: median(perLogin),
+      requestsPerMinute: perLogin.reduce((a, b) => a + b, 0) / waitedMinutes,
+      latencyMedian: median(latencies),
+      latencyP95: quantile(latencies, 0.95),
+    });
+  }
+  progress('polling', `phase ${phase.name} done in ${Math.round(seconds)} s (event-loop delay p99 ${eventLoopP99.toFixed(1)} ms)`);
+}
+await server.close();
+emit({ seed: SEED, users: USERS, clickFrom: CLICK_FROM, clickTo: CLICK_TO, phases, results });

@@ -1,0 +1,122 @@
+// 1. Bundle size of a typical browser usage of ours and of @descope/core-js-sdk's enchanted links.
+// `node bench/size.mjs` prints the table and exits 1 over budget (`npm run size`, run in CI);
+// `--json` prints the figures for bench/index.mjs instead.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { DIST, emit, kb } from './lib.mjs';
+
+// The built ESM entry, what a user's bundler resolves `enchanted-link` to. Named by path because the
+// repo's tsconfig maps the bare name to src/ (for tests), and esbuild would follow that mapping.
+const ENTRY = join(DIST, 'index.js');
+
+/** The budget (min+gzip bytes) `npm run size` enforces. */
+export const BUDGET = { total: 18 * 1024, own: 4 * 1024 };
+
+const OUR_USAGE = (verifyExport) => `
+import { EnchantedLinkClient, ${verifyExport ? 'verifyFromUrl' : 'readTokenFromUrl'} } from ${JSON.stringify(ENTRY)};
+const client = new EnchantedLinkClient({ projectId: 'P2aAc4T2V93bddihGEx2Ryhc8e5Z', redirectUrl: location.origin + '/verify' });
+export async function signIn(email, signal) {
+  const { linkId, pendingRef } = await client.signInOrUp(email, { signal });
+  console.log(linkId);
+  return client.pollSession(pendingRef, { signal });
+}
+export async function verify() {
+  ${verifyExport ? 'await verifyFromUrl(client);' : 'const t = readTokenFromUrl(); if (t) await client.verifyToken(t);'}
+}
+`;
+
+// The enchanted-link entry measured in /work/shared/peers.md §3.
+const DESCOPE_USAGE = `
+import createSdk from '@descope/core-js-sdk';
+const sdk = createSdk({ projectId: 'P' });
+const r = await sdk.enchantedLink.signUpOrIn('user@example.com', 'https://app.example.com/verify');
+const s = await sdk.enchantedLink.waitForSession(r.data.pendingRef, { pollingIntervalMs: 1000, timeoutMs: 60000 });
+console.log(r.data.linkId, s.ok);
+await sdk.enchantedLink.verify('token');
+`;
+
+/** Which part of the bundle a metafile input belongs to. */
+function partOf(path) {
+  if (path.includes('node_modules/ky/')) return 'ky';
+  if (path.includes('node_modules/zod/')) return 'zod';
+  if (path.endsWith('entry.js')) return 'app code (the entry)';
+  if (!path.includes('node_modules/')) return 'own';
+  if (path.includes('node_modules/@descope/core-js-sdk/dist/')) return 'core-js-sdk';
+  return 'other deps';
+}
+
+async function measure(contents) {
+  const result = await build({
+    stdin: { contents, resolveDir: DIST, sourcefile: 'entry.js', loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    metafile: true,
+    write: false,
+    outfile: 'bundle.js',
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0].contents;
+  const min = code.byteLength;
+  const gzip = gzipSync(code, { level: 9 }).byteLength;
+  const [output] = Object.values(result.metafile.outputs);
+  const parts = {};
+  for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const name = partOf(path);
+    parts[name] ??= { min: 0, gzip: 0, files: 0 };
+    parts[name].min += bytesInOutput;
+    parts[name].files++;
+  }
+  // Proportional attribution: each part gets the share of the gzipped total that its minified bytes
+  // have of the minified total (the bytes outside any input, esbuild's glue, go to 'glue').
+  const attributed = Object.values(parts).reduce((sum, part) => sum + part.min, 0);
+  parts.glue = { min: min - attributed, gzip: 0, files: 0 };
+  for (const part of Object.values(parts)) part.gzip = Math.round((gzip * part.min) / min);
+  return { min, gzip, parts };
+}
+
+export async function measureSize() {
+  if (!existsSync(ENTRY)) {
+    throw new Error('dist/index.js is missing: run `npm run build` first');
+  }
+  const sdk = await import(ENTRY);
+  const verifyExport = typeof sdk.verifyFromUrl === 'function';
+  return {
+    verifyHelper: verifyExport ? 'verifyFromUrl' : 'readTokenFromUrl + verifyToken',
+    ours: await measure(OUR_USAGE(verifyExport)),
+    descope: await measure(DESCOPE_USAGE),
+    budget: BUDGET,
+  };
+}
+
+function printTable({ ours, descope, verifyHelper }) {
+  const row = (label, { min, gzip }) => `  ${label.padEnd(34)} ${kb(min).padStart(10)} ${kb(gzip).padStart(10)}`;
+  console.log(`  ${'bundle (esbuild, browser, esm, minified)'.padEnd(34)} ${'min'.padStart(10)} ${'min+gzip'.padStart(10)}`);
+  console.log(row(`enchanted-link (${verifyHelper})`, ours));
+  for (const [name, part] of Object.entries(ours.parts)) console.log(row(`  ${name}`, part));
+  console.log(row('@descope/core-js-sdk 2.71.0', descope));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const result = await measureSize();
+  if (process.argv.includes('--json')) {
+    emit(result);
+  } else {
+    printTable(result);
+    const own = result.ours.parts.own.gzip;
+    const failures = [];
+    if (result.ours.gzip > BUDGET.total) {
+      failures.push(`total ${kb(result.ours.gzip)} min+gzip is over the ${kb(BUDGET.total)} budget by ${result.ours.gzip - BUDGET.total} bytes`);
+    }
+    if (own > BUDGET.own) {
+      failures.push(`our own code ${kb(own)} min+gzip is over the ${kb(BUDGET.own)} budget by ${own - BUDGET.own} bytes`);
+    }
+    for (const failure of failures) console.error(`size budget exceeded: ${failure}`);
+    if (failures.length) process.exit(1);
+    console.log(`size budget ok: total ${kb(result.ours.gzip)} ≤ ${kb(BUDGET.total)}, own code ${kb(own)} ≤ ${kb(BUDGET.own)} (min+gzip)`);
+  }
+}

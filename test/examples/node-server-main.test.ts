@@ -1,0 +1,82 @@
+// The example as `npm run example:server` runs it: transpiled by esbuild, started as its own process,
+// configured by the environment. Its whole output is captured and searched for secrets.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEmulator, type EmulatorServer } from '../../src/testing/index.js';
+
+const folder = join(import.meta.dirname, '../../examples/node-server');
+const emulator = createEmulator();
+let emulatorServer: EmulatorServer;
+
+beforeAll(async () => {
+  // The same transpile as the npm script; dist/ sits inside the package, so `enchanted-link` resolves to
+  // the built package by self-reference, as in an app that depends on it.
+  await build({ entryPoints: [join(folder, '*.ts')], outdir: join(folder, 'dist'), platform: 'node', format: 'esm', logLevel: 'warning' });
+  emulatorServer = await emulator.listen();
+}, 30_000);
+
+afterAll(() => emulatorServer.close());
+
+/** Starts the example; resolves once it logged its URL. `output()` is everything it printed so far. */
+async function start(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; output: () => string }> {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('DESCOPE_')));
+  const child = spawn(process.execPath, [join(folder, 'dist/main.js')], { env: { ...clean, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+  for (;;) {
+    const url = /"event":"server\.listening","url":"([^"]+)"/.exec(output)?.[1];
+    if (url) return { url, child, output: () => output };
+    if (child.exitCode !== null) throw new Error(`the example exited early:\n${output}`);
+    await once(child.stdout, 'data');
+  }
+}
+
+async function stop(child: ChildProcess): Promise<number | null> {
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const [code] = await exited;
+  return code as number | null;
+}
+
+const post = (url: string, body: unknown) =>
+  fetch(`${url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+describe('npm run example:server', () => {
+  it('signs in against the Descope of DESCOPE_PROJECT_ID / DESCOPE_BASE_URL, prints no secret and exits on SIGTERM', async () => {
+    const { url, child, output } = await start({ DESCOPE_PROJECT_ID: emulator.projectId, DESCOPE_BASE_URL: emulatorServer.url });
+    try {
+      const { handle } = (await (await post(url, { email: 'margaret@example.com' })).json()) as { handle: string };
+      const status = fetch(`${url}/login/status?handle=${handle}`);
+      const email = emulator.lastEmail('margaret@example.com')!;
+      const link = email.links.find(({ correct }) => correct)!;
+      expect(link.url.startsWith(`${url}/verify?t=`)).toBe(true);
+      expect((await fetch(link.url)).status).toBe(200);
+      const answer = await status;
+      expect(await answer.json()).toMatchObject({ status: 'signed_in', user: { email: 'margaret@example.com' } });
+      const refreshJwt = /^DSR=([^;]+);/.exec(answer.headers.get('set-cookie') ?? '')?.[1];
+      expect(refreshJwt).toBeTruthy();
+      expect(output()).toContain('"event":"login.signed_in"');
+      for (const secret of [refreshJwt!, email.pendingRef, handle, ...email.links.map(({ token }) => token)]) {
+        expect(output()).not.toContain(secret);
+      }
+    } finally {
+      expect(await stop(child)).toBe(0);
+    }
+  }, 20_000);
+
+  it('runs on the embedded emulator when no project ID is set', async () => {
+    const { url, child, output } = await start({});
+    try {
+      expect(output()).toMatch(/"event":"emulator\.listening","url":"http:\/\/127\.0\.0\.1:\d+"/);
+      const answer = await post(url, { email: 'alan@example.com' });
+      expect(answer.status).toBe(200);
+      expect(await answer.json()).toMatchObject({ linkId: expect.stringMatching(/^\d\d$/), maskedEmail: 'a***@example.com' });
+    } finally {
+      expect(await stop(child)).toBe(0);
+    }
+  }, 20_000);
+});

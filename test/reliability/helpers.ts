@@ -1,0 +1,178 @@
+// Shared by the reliability tests: the secrets every call carries, the seven methods, a raw HTTP server
+// for faults that need the socket, a test-local deadline and unhandled-rejection tracking.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { EnchantedLinkClient } from '../../src/index.js';
+
+export const PROJECT_ID = 'P2aAc4T2V93bddihGEx2Ryhc8e5Z';
+
+/** Distinctive values, so a leak is found by a plain substring search. */
+export const SECRETS = {
+  refreshJwt: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJVMlNFQ1JFVFJFRlJFU0gifQ.c2VjcmV0LXJlZnJlc2gtc2lnbmF0dXJl',
+  token: 'LINKTOKEN-5f0d8c1e9a7b4e2f8c3d6a1b0e9f7c2d',
+  pkceVerifier: 'PKCEVERIFIER-dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk',
+  managementKey: 'K2MGMTKEY-8e7d6c5b4a3928171605f4e3d2c1b0a9',
+} as const;
+
+/** Headers every test client sends: a management key where a careless app might put one. */
+export const SECRET_HEADERS = { 'x-descope-management-key': SECRETS.managementKey };
+
+export type Method = 'signInOrUp' | 'signIn' | 'signUp' | 'updateUserEmail' | 'verifyToken' | 'getSession' | 'pollSession';
+export type Group = 'send' | 'idempotent' | 'poll';
+
+interface MethodInfo {
+  group: Group;
+  path: string;
+  /** Calls the method with every secret it can carry; `poll` adds poll options. */
+  call: (client: EnchantedLinkClient, signal?: AbortSignal, poll?: Record<string, unknown>) => Promise<unknown>;
+}
+
+export const METHODS: Record<Method, MethodInfo> = {
+  signInOrUp: {
+    group: 'send',
+    path: '/v1/auth/enchantedlink/signup-in/email',
+    call: (c, signal) => c.signInOrUp('ada@example.com', { loginOptions: { pkceChallenge: SECRETS.pkceVerifier }, ...opt(signal) }),
+  },
+  signIn: {
+    group: 'send',
+    path: '/v1/auth/enchantedlink/signin/email',
+    call: (c, signal) => c.signIn('ada@example.com', { loginOptions: { stepup: true }, refreshJwt: SECRETS.refreshJwt, ...opt(signal) }),
+  },
+  signUp: {
+    group: 'send',
+    path: '/v1/auth/enchantedlink/signup/email',
+    call: (c, signal) => c.signUp('ada@example.com', { user: { name: 'Ada' }, ...opt(signal) }),
+  },
+  updateUserEmail: {
+    group: 'send',
+    path: '/v1/auth/enchantedlink/update/email',
+    call: (c, signal) => c.updateUserEmail('ada@example.com', 'ada@new.example', { refreshJwt: SECRETS.refreshJwt, ...opt(signal) }),
+  },
+  verifyToken: {
+    group: 'idempotent',
+    path: '/v1/auth/enchantedlink/verify',
+    call: (c, signal) => c.verifyToken(SECRETS.token, { pkceVerifier: SECRETS.pkceVerifier, ...opt(signal) }),
+  },
+  getSession: {
+    group: 'idempotent',
+    path: '/v1/auth/enchantedlink/pending-session',
+    call: (c, signal) => c.getSession('ref-1', opt(signal)),
+  },
+  pollSession: {
+    group: 'poll',
+    path: '/v1/auth/enchantedlink/pending-session',
+    call: (c, signal, poll) => c.pollSession('ref-1', { interval: 10, ...poll, ...opt(signal) }),
+  },
+};
+export const ALL_METHODS = Object.keys(METHODS) as Method[];
+
+function opt(signal: AbortSignal | undefined): { signal?: AbortSignal } {
+  return signal ? { signal } : {};
+}
+
+export const LINK = { linkId: '42', pendingRef: 'ref-1', maskedEmail: 'a***@example.com' };
+export const SESSION = { sessionJwt: 'a.b.c', refreshJwt: SECRETS.refreshJwt, user: { userId: 'U1', email: 'ada@example.com' } };
+
+/** The body a method succeeds with, and what it then resolves to. */
+export const VALID: Record<Group, { body: unknown; value: unknown }> = {
+  send: { body: LINK, value: LINK },
+  idempotent: { body: {}, value: undefined },
+  poll: { body: SESSION, value: SESSION },
+};
+export const validAnswer = (method: Method) => (method === 'getSession' ? { body: SESSION, value: SESSION } : VALID[METHODS[method].group]);
+
+export type Outcome = { kind: 'resolved'; value: unknown } | { kind: 'rejected'; error: unknown } | { kind: 'hang' };
+
+/** Settles `promise` or reports a hang after `ms` of real time; the deadline timer is always cleared. */
+export async function within(promise: Promise<unknown>, ms: number): Promise<Outcome> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<Outcome>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: 'hang' }), ms);
+  });
+  try {
+    return await Promise.race([
+      promise.then(
+        (value): Outcome => ({ kind: 'resolved', value }),
+        (error: unknown): Outcome => ({ kind: 'rejected', error }),
+      ),
+      deadline,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Fails the file if any promise rejection went unhandled while it ran. */
+export function trackUnhandledRejections(): unknown[] {
+  const seen: unknown[] = [];
+  const onUnhandled = (reason: unknown) => seen.push(reason);
+  beforeAll(() => {
+    process.on('unhandledRejection', onUnhandled);
+  });
+  afterAll(async () => {
+    // Rejections are reported after a macrotask turn; give them that turn before checking.
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('unhandledRejection', onUnhandled);
+    expect(seen).toEqual([]);
+  });
+  return seen;
+}
+
+export type RawHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** A `node:http` server on 127.0.0.1 whose `close()` also destroys held and keep-alive sockets. */
+export async function rawServer(handler: RawHandler): Promise<{ url: string; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  // Answers as soon as the headers arrive (the body is drained unread), so a request is counted even
+  // when the client gives up on it quickly.
+  const server = createServer((req, res) => {
+    req.resume();
+    handler(req, res);
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** What `run` throws synchronously, or `undefined`. */
+export function thrown(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+/** Every string a leak could hide in: message, String(), JSON, inspect, and the whole cause chain. */
+export function renderings(error: unknown, inspect: (value: unknown) => string): string[] {
+  const out: string[] = [inspect(error)];
+  const seen = new Set<unknown>();
+  for (let current: unknown = error; current !== undefined && current !== null && !seen.has(current); ) {
+    seen.add(current);
+    out.push(String(current), safeJson(current));
+    if (current instanceof Error) out.push(current.message, current.stack ?? '');
+    current = (current as { cause?: unknown }).cause;
+  }
+  return out;
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch (error) {
+    return `unserialisable: ${String(error)}`;
+  }
+}

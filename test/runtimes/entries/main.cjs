@@ -1,0 +1,5 @@
+// CommonJS consumer (Node, Bun): `require` picks the package's `require` condition (dist/index.cjs).
+const lib = require('enchanted-link');
+const { smoke } = require('./smoke.cjs');
+
+smoke(lib, JSON.parse(process.env.SMOKE)).then((result) => console.log(JSON.stringify(result)));

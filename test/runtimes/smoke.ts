@@ -1,0 +1,60 @@
+// The one flow every runtime runs against the emulator server, on the package as npm ships it. It takes
+// the library as an argument, so each runtime's entry file (ESM import, CJS require, a worker bundle) loads
+// it its own way; it uses nothing but `fetch` and the library, so it runs unchanged in Node, Bun, Deno and
+// workerd. Type-checked here; the test transpiles it to plain JavaScript for the consumers.
+import type * as Library from 'enchanted-link';
+
+/** Where the emulator server is, and the address to sign in (unique per runtime: signUp must find it new). */
+export interface SmokeConfig {
+  baseUrl: string;
+  projectId: string;
+  email: string;
+}
+
+/** What a runtime reports; the test compares it with what it expects. */
+export interface SmokeResult {
+  linkId: string;
+  maskedEmail: string | undefined;
+  user: string | undefined;
+  sessionJwtParts: number;
+  existingUser: { name: string; errorCode: unknown; isDescopeError: boolean; isEnchantedLinkError: boolean };
+  badInput: { name: string; argument: unknown; isInvalidArgumentError: boolean };
+}
+
+/** The right link of the newest email to `email`, read from the emulator's outbox page over HTTP. */
+async function rightLink(baseUrl: string, email: string, linkId: string): Promise<string> {
+  const page = await (await fetch(`${baseUrl}/`)).text();
+  const section = page.split('<section>').find((each) => each.includes(` ${email}</h2>`));
+  const href = section && new RegExp(`<a href="([^"]+)">${linkId}</a>`).exec(section)?.[1];
+  if (!href) throw new Error(`no link numbered ${linkId} for ${email} in the emulator's outbox`);
+  return href;
+}
+
+/** Send, verify the right link, poll to a session, then two failures: an existing user and bad input. */
+export async function smoke(lib: typeof Library, { baseUrl, projectId, email }: SmokeConfig): Promise<SmokeResult> {
+  const client = new lib.EnchantedLinkClient({ projectId, baseUrl, timeout: 5_000 });
+  const { linkId, pendingRef, maskedEmail } = await client.signInOrUp(email);
+  const token = lib.readTokenFromUrl(await rightLink(baseUrl, email, linkId));
+  if (!token) throw new Error('the link has no token');
+  await client.verifyToken(token);
+  const session = await client.pollSession(pendingRef, { interval: 20, timeout: 10_000 });
+  const existing: unknown = await client.signUp(email).then(() => new Error('signUp of an existing user resolved'), (error: unknown) => error);
+  const invalid: unknown = await client.signInOrUp('').then(() => new Error('signInOrUp("") resolved'), (error: unknown) => error);
+  return {
+    linkId,
+    maskedEmail,
+    user: session.user?.email,
+    sessionJwtParts: session.sessionJwt.split('.').length,
+    existingUser: {
+      name: (existing as Error).name,
+      errorCode: (existing as { errorCode?: unknown }).errorCode,
+      isDescopeError: existing instanceof lib.DescopeError,
+      isEnchantedLinkError: lib.isEnchantedLinkError(existing),
+    },
+    badInput: {
+      name: (invalid as Error).name,
+      argument: (invalid as { argument?: unknown }).argument,
+      isInvalidArgumentError: invalid instanceof lib.InvalidArgumentError,
+    },
+  };
+}
