@@ -27,7 +27,8 @@ export interface ClientOptions {
    */
   redirectUrl?: string;
   /**
-   * Limit for one request, in milliseconds; past it the call rejects with `RequestTimeoutError`.
+   * Limit for one request, in milliseconds (greater than 0, at most 2,147,483,647); past it the call
+   * rejects with `RequestTimeoutError`.
    * @defaultValue `10_000`
    */
   timeout?: number;

@@ -29,7 +29,8 @@ export interface PollProgress {
 }
 
 /**
- * Options of {@link EnchantedLinkClient.pollSession}. All durations are in milliseconds.
+ * Options of {@link EnchantedLinkClient.pollSession}. All durations are in milliseconds, greater than 0
+ * and at most 2,147,483,647 (the longest timer JavaScript runtimes support).
  *
  * The defaults poll at once, then after 1 s, 1.5 s, 2.25 s and every 2.5 s from then on (each wait up to
  * 10 % shorter, at random, so many tabs do not poll in step): about 25 requests a minute, far under
