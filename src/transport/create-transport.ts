@@ -83,10 +83,22 @@ export function createTransport(config: TransportConfig): Transport {
         const { data, response } = error;
         // `Response.error()` from a custom fetch is the Fetch spec's network error, not an answer.
         if (response.type === 'error') throw new NetworkError(path, new TypeError('network error response'));
-        throw errorFromResponse(path, response.status, response.headers, typeof data === 'string' ? data : '');
+        throw errorFromResponse(path, response.status, response.headers, redact(typeof data === 'string' ? data : '', body, refreshJwt));
       }
       if (isTimeoutError(error)) throw new RequestTimeoutError(path, config.timeout);
       throw new NetworkError(path, isNetworkError(error) ? error.cause : error);
     }
   };
+}
+
+/**
+ * Removes this request's credentials from an error body before it becomes an error's message and fields,
+ * in case a server echoes them. Short values are left alone: they could match JSON syntax, and no real
+ * token is that short.
+ */
+function redact(text: string, body: { token?: unknown; pkceVerifier?: unknown }, refreshJwt: string | undefined): string {
+  for (const secret of [body.token, body.pkceVerifier, refreshJwt]) {
+    if (typeof secret === 'string' && secret.length >= 8) text = text.replaceAll(secret, '[redacted]');
+  }
+  return text;
 }
