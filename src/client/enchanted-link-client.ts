@@ -2,9 +2,10 @@ import { DescopeError } from '../errors/descope-error.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { pollSession, type PollSettings } from '../poll/poll-session.js';
 import { ERROR_CODES } from '../protocol/codes.js';
-import { PATHS } from '../protocol/paths.js';
+import { PATHS, type EndpointPath } from '../protocol/paths.js';
 import { emptyResponseSchema, linkResponseSchema, sessionSchema } from '../protocol/schemas.js';
 import { createTransport, type Transport } from '../transport/create-transport.js';
+import type { RetryPolicy } from '../transport/retry-policy.js';
 import type {
   CallOptions,
   ClientOptions,
@@ -263,7 +264,7 @@ export class EnchantedLinkClient {
     return pollSession((signal) => this.#checkSession(pendingRef, signal, 'none'), settings);
   }
 
-  async #checkSession(pendingRef: string, signal: AbortSignal | undefined, retry: 'none' | 'idempotent') {
+  async #checkSession(pendingRef: string, signal: AbortSignal | undefined, retry: RetryPolicy) {
     try {
       return (await this.#request(PATHS.pendingSession, { pendingRef }, sessionSchema, { signal, retry })) as Session;
     } catch (error) {
@@ -272,7 +273,7 @@ export class EnchantedLinkClient {
     }
   }
 
-  async #send(path: (typeof PATHS)[keyof typeof PATHS], body: Record<string, unknown>, options: SendOptions, refreshJwt?: string) {
+  async #send(path: EndpointPath, body: Record<string, unknown>, options: SendOptions, refreshJwt?: string) {
     const { redirectUrl = this.#redirectUrl, providerId, signal } = options;
     assertOptionalObject(body.loginOptions, 'loginOptions');
     assertOptionalNonEmptyString(providerId, 'providerId');

@@ -87,18 +87,8 @@ function readCapped(req: IncomingMessage): Promise<Uint8Array<ArrayBuffer>> {
       if (size <= MAX_BODY_BYTES) chunks.push(chunk);
       size += chunk.byteLength;
     });
-    req.on('end', () => resolve(concat(chunks)));
+    req.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
     req.on('error', reject);
     req.on('close', () => reject(new Error('The client closed the connection')));
   });
-}
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(chunks.reduce((size, chunk) => size + chunk.byteLength, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }

@@ -53,8 +53,18 @@ export function createTransport(config: TransportConfig): Transport {
     headers,
     // Keep error bodies as raw text (ky would drop unparsable JSON); `errorFromResponse` parses them.
     parseJson: (text: string) => text,
-    // Called unbound, a browser's `window.fetch` throws "Illegal invocation".
-    ...(userFetch ? { fetch: (input, init) => userFetch(input as Request, init) } : {}),
+    ...(userFetch
+      ? {
+          // Called unbound, a browser's `window.fetch` throws "Illegal invocation".
+          fetch: async (input, init) => {
+            const response = await userFetch(input as Request, init);
+            // `Response.error()` is the Fetch spec's network error: fail as a real fetch does, so ky retries
+            // it like any network error and it surfaces as NetworkError.
+            if (response.type === 'error') throw new TypeError('fetch failed');
+            return response;
+          },
+        }
+      : {}),
   });
 
   return async (path, body, schema, { signal, refreshJwt, retry }) => {
@@ -81,8 +91,6 @@ export function createTransport(config: TransportConfig): Transport {
       if (error instanceof EnchantedLinkError) throw error;
       if (isHTTPError(error)) {
         const { data, response } = error;
-        // `Response.error()` from a custom fetch is the Fetch spec's network error, not an answer.
-        if (response.type === 'error') throw new NetworkError(path, new TypeError('network error response'));
         throw errorFromResponse(path, response.status, response.headers, redact(typeof data === 'string' ? data : '', body, refreshJwt));
       }
       if (isTimeoutError(error)) throw new RequestTimeoutError(path, config.timeout);
