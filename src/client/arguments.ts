@@ -52,7 +52,7 @@ export function assertHeaders(value: unknown, argument: string): asserts value i
   assertOptionalObject(value, argument);
   for (const [name, header] of Object.entries(value as object)) {
     if (!HEADER_NAME.test(name)) throw new InvalidArgumentError(argument, 'invalid header name');
-    assertHeaderValue(header, `${argument}.${name}`);
+    assertHeaderValue(header, argument);
   }
 }
 

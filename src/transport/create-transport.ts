@@ -47,18 +47,18 @@ export function createTransport(config: TransportConfig): Transport {
   const { projectId, timeout, fetch: userFetch } = config;
   const host = new URL(config.baseUrl).host;
   const custom = Object.values(config.headers ?? {});
+  // A `Headers` object, so our names replace a custom header's whatever its case.
+  const headers = new Headers(config.headers);
+  headers.set('accept', 'application/json');
+  headers.set('x-descope-sdk-name', 'enchanted-link');
+  headers.set('x-descope-sdk-version', __SDK_VERSION__);
+  headers.set('x-descope-project-id', projectId);
   const http = ky.create({
     prefix: config.baseUrl,
     timeout,
     retry: 0,
     throwHttpErrors: false,
-    headers: {
-      ...config.headers,
-      accept: 'application/json',
-      'x-descope-sdk-name': 'enchanted-link',
-      'x-descope-sdk-version': __SDK_VERSION__,
-      'x-descope-project-id': projectId,
-    },
+    headers,
     ...(userFetch && {
       // Called unbound, a browser's `window.fetch` throws "Illegal invocation".
       fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
