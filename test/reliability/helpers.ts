@@ -13,10 +13,11 @@ export const SECRETS = {
   token: 'LINKTOKEN-5f0d8c1e9a7b4e2f8c3d6a1b0e9f7c2d',
   pkceVerifier: 'PKCEVERIFIER-dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk',
   managementKey: 'K2MGMTKEY-8e7d6c5b4a3928171605f4e3d2c1b0a9',
+  apiKey: 'APIKEY-0c9b8a7f6e5d4c3b2a1908f7e6d5c4b3',
 } as const;
 
 /** Headers every test client sends: a management key where a careless app might put one. */
-export const SECRET_HEADERS = { 'x-descope-management-key': SECRETS.managementKey };
+export const SECRET_HEADERS = { 'x-descope-management-key': SECRETS.managementKey, 'x-api-key': SECRETS.apiKey };
 
 export type Method = 'signInOrUp' | 'signIn' | 'signUp' | 'updateUserEmail' | 'verifyToken' | 'getSession' | 'pollSession';
 export type Group = 'send' | 'idempotent' | 'poll';
