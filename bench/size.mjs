@@ -12,7 +12,9 @@ import { DIST, emit, kb } from './lib.mjs';
 const ENTRY = join(DIST, 'index.js');
 
 /** The budget (min+gzip bytes) `npm run size` enforces. */
-export const BUDGET = { total: 18 * 1024, own: 4 * 1024 };
+// Raised by 0.25 KB while issue 12 lands its request pipeline (hostile-input checks, every User field checked,
+// credential scrubbing of causes); issue 12 item 7 brings it down to 16.5 KB / 3 KB.
+export const BUDGET = { total: 18.25 * 1024, own: 4.25 * 1024 };
 
 const OUR_USAGE = (verifyExport) => `
 import { EnchantedLinkClient, ${verifyExport ? 'verifyFromUrl' : 'readTokenFromUrl'} } from ${JSON.stringify(ENTRY)};

@@ -1,7 +1,7 @@
 import { DescopeError } from '../errors/descope-error.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { pollSession } from '../poll/poll-session.js';
-import { ERROR_CODES } from '../protocol/codes.js';
+import { PENDING } from '../protocol/codes.js';
 import { PATHS, type EndpointPath } from '../protocol/paths.js';
 import { emptyResponseSchema, linkResponseSchema, sessionSchema } from '../protocol/schemas.js';
 import { createTransport, type Transport } from '../transport/create-transport.js';
@@ -97,7 +97,7 @@ export class EnchantedLinkClient {
     const given = checkOptions(options, SIGN_IN);
     const { loginOptions, refreshJwt } = given;
     if ((loginOptions?.stepup || loginOptions?.mfa) && !refreshJwt) {
-      throw new InvalidArgumentError('refreshJwt', 'required with loginOptions.stepup or loginOptions.mfa');
+      throw new InvalidArgumentError('refreshJwt', 'required for stepup or mfa');
     }
     return this.#send(PATHS.signIn, { loginId, loginOptions }, given, refreshJwt);
   }
@@ -229,7 +229,7 @@ export class EnchantedLinkClient {
     try {
       return await this.#request({ path: PATHS.pendingSession, body: { pendingRef }, schema: sessionSchema, signal, retry });
     } catch (error) {
-      if (error instanceof DescopeError && error.status === 401 && error.errorCode === ERROR_CODES.pending) return undefined;
+      if (error instanceof DescopeError && error.status === 401 && error.errorCode === PENDING) return undefined;
       throw error;
     }
   }

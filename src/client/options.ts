@@ -1,7 +1,6 @@
 // Options are normalised once per options type, as ky's `normalize` does: one table per type says how each
 // option is checked, and `checkOptions` runs it. An option given as `undefined` counts as absent, so callers
 // with `exactOptionalPropertyTypes` may pass any optional option as `undefined`.
-import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import type { PollSettings } from '../poll/poll-session.js';
 import type { TransportConfig } from '../transport/create-transport.js';
 import type { ClientOptions } from '../types/client-options.js';
@@ -9,31 +8,37 @@ import type { PollOptions } from '../types/poll-options.js';
 import {
   assertBaseUrl,
   assertDelay,
+  assertFunction,
   assertHeaders,
   assertHttpUrl,
   assertNonEmptyString,
   assertOptionalObject,
   assertOptionalSignal,
-  assertPositiveNumber,
   assertProjectId,
   assertRefreshJwt,
+  atLeast,
+  fail,
 } from './arguments.js';
 import { baseUrlForProject } from './base-url.js';
 
-type Check = (value: unknown, argument: string) => void;
-type Spec = Record<string, Check>;
-
-const object: Check = assertOptionalObject;
-const isFunction: Check = (value, argument) => {
-  if (typeof value !== 'function') throw new InvalidArgumentError(argument, 'expected a function');
-};
+type Spec = Record<string, (value: unknown, argument: string) => void>;
 
 export const CALL: Spec = { signal: assertOptionalSignal };
-export const SEND: Spec = { ...CALL, redirectUrl: assertHttpUrl, providerId: assertNonEmptyString, loginOptions: object };
+export const SEND: Spec = { ...CALL, redirectUrl: assertHttpUrl, providerId: assertNonEmptyString, loginOptions: assertOptionalObject };
 export const SIGN_IN: Spec = { ...SEND, refreshJwt: assertRefreshJwt };
-export const SIGN_UP: Spec = { ...SEND, user: object };
-export const UPDATE_EMAIL: Spec = { ...SIGN_IN, templateOptions: object };
+export const SIGN_UP: Spec = { ...SEND, user: assertOptionalObject };
+export const UPDATE_EMAIL: Spec = { ...SIGN_IN, templateOptions: assertOptionalObject };
 export const VERIFY: Spec = { ...CALL, pkceVerifier: assertNonEmptyString };
+const CLIENT: Spec = { baseUrl: assertBaseUrl, redirectUrl: assertHttpUrl, timeout: assertDelay, fetch: assertFunction, headers: assertHeaders };
+const POLL: Spec = {
+  ...CALL,
+  timeout: assertDelay,
+  interval: assertDelay,
+  maxInterval: assertDelay,
+  backoffFactor: atLeast(1),
+  maxFailures: atLeast(1, true),
+  onPoll: assertFunction,
+};
 
 /** Checks `options` against `spec`, before any request; returns it, or `{}` for none. */
 export function checkOptions<T extends object>(options: T | undefined, spec: Spec): Partial<T> {
@@ -45,44 +50,20 @@ export function checkOptions<T extends object>(options: T | undefined, spec: Spe
   return options ?? {};
 }
 
-/** Default per-request limit, ms. */
-const DEFAULT_TIMEOUT = 10_000;
-
 /** The client's options, checked and with defaults: what the transport is built from, plus `redirectUrl`. */
 export function clientSettings(options: ClientOptions): TransportConfig & { redirectUrl: string | undefined } {
-  if (options === undefined) throw new InvalidArgumentError('projectId', 'required');
-  const { projectId, baseUrl, redirectUrl, timeout = DEFAULT_TIMEOUT, fetch, headers } = checkOptions(options, {
-    baseUrl: assertBaseUrl,
-    redirectUrl: assertHttpUrl,
-    timeout: assertDelay,
-    fetch: isFunction,
-    headers: assertHeaders,
-  });
+  const { projectId, baseUrl, redirectUrl, timeout = 10_000, fetch, headers } = checkOptions(options, CLIENT);
   assertProjectId(projectId, 'projectId');
   return { projectId, baseUrl: baseUrl ?? baseUrlForProject(projectId), redirectUrl, timeout, fetch, headers };
 }
 
 /**
- * `pollSession`'s defaults; why these, in BENCHMARKS.md. A `maxInterval` below the default `interval`
- * lowers `interval` to it, so `{ maxInterval: 300 }` polls every 300 ms.
+ * `pollSession`'s options with their defaults (why these, in BENCHMARKS.md). A `maxInterval` below the
+ * default `interval` lowers `interval` to it, so `{ maxInterval: 300 }` polls every 300 ms.
  */
-const POLL_DEFAULTS = { timeout: 300_000, interval: 1_000, maxInterval: 2_500, backoffFactor: 1.5, maxFailures: 6 };
-
 export function pollSettings(options: PollOptions | undefined): PollSettings {
-  const given = checkOptions(options, {
-    ...CALL,
-    timeout: assertDelay,
-    interval: assertDelay,
-    maxInterval: assertDelay,
-    backoffFactor: assertPositiveNumber,
-    maxFailures: assertPositiveNumber,
-    onPoll: isFunction,
-  });
-  const { timeout = POLL_DEFAULTS.timeout, backoffFactor = POLL_DEFAULTS.backoffFactor, maxFailures = POLL_DEFAULTS.maxFailures } = given;
-  const interval = given.interval ?? Math.min(POLL_DEFAULTS.interval, given.maxInterval ?? Infinity);
-  const maxInterval = given.maxInterval ?? Math.max(POLL_DEFAULTS.maxInterval, interval);
-  if (maxInterval < interval) throw new InvalidArgumentError('maxInterval', 'must not be less than interval');
-  if (backoffFactor < 1) throw new InvalidArgumentError('backoffFactor', 'must be at least 1');
-  if (!Number.isInteger(maxFailures)) throw new InvalidArgumentError('maxFailures', 'expected a whole number');
-  return { signal: given.signal, timeout, interval, maxInterval, backoffFactor, maxFailures, onPoll: given.onPoll };
+  const { signal, timeout = 300_000, maxInterval: max, interval = Math.min(1_000, max ?? 1_000), backoffFactor = 1.5, maxFailures = 6, onPoll } = checkOptions(options, POLL);
+  const maxInterval = max ?? Math.max(2_500, interval);
+  if (maxInterval < interval) fail('maxInterval', 'must not be less than interval');
+  return { signal, timeout, interval, maxInterval, backoffFactor, maxFailures, onPoll };
 }

@@ -15,9 +15,9 @@ export interface DescopeErrorDetails {
  */
 export class DescopeError extends HttpError {
   /** Descope's error code, e.g. `E062107` (user already exists); empty for a 429 whose body was not Descope's. */
-  readonly errorCode: string;
+  declare readonly errorCode: string;
   /** Descope's short description (empty when the server sent none). */
-  readonly errorDescription: string;
+  declare readonly errorDescription: string;
   /** Descope's optional detail. */
   declare readonly errorMessage?: string;
 

@@ -17,7 +17,7 @@ import { EnchantedLinkError } from './enchanted-link-error.js';
  */
 export class HttpError extends EnchantedLinkError {
   /** The HTTP status of the answer, e.g. `400` or `502`. */
-  readonly status: number;
+  declare readonly status: number;
 
   /** @internal */
   constructor(message: string, status: number) {

@@ -11,7 +11,7 @@ export class RateLimitError extends DescopeError {
    * Seconds to wait, from the `Retry-After` header (seconds or HTTP date, at most 86,400); `0` when
    * absent or unreadable.
    */
-  readonly retryAfter: number;
+  declare readonly retryAfter: number;
 
   /** @internal */
   constructor(path: string, details: DescopeErrorDetails, retryAfter: number) {

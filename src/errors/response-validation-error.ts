@@ -21,7 +21,7 @@ export interface ValidationIssue {
  */
 export class ResponseValidationError extends HttpError {
   /** What did not match. */
-  readonly issues: readonly ValidationIssue[];
+  declare readonly issues: readonly ValidationIssue[];
 
   /** @internal */
   constructor(path: string, status: number, issues: readonly ValidationIssue[]) {

@@ -49,10 +49,9 @@ export function createTransport(config: TransportConfig): Transport {
   const custom = Object.values(config.headers ?? {});
   // A `Headers` object, so our names replace a custom header's whatever its case.
   const headers = new Headers(config.headers);
-  headers.set('accept', 'application/json');
-  headers.set('x-descope-sdk-name', 'enchanted-link');
-  headers.set('x-descope-sdk-version', __SDK_VERSION__);
-  headers.set('x-descope-project-id', projectId);
+  for (const [name, value] of Object.entries({ accept: 'application/json', 'x-descope-sdk-name': 'enchanted-link', 'x-descope-sdk-version': __SDK_VERSION__, 'x-descope-project-id': projectId })) {
+    headers.set(name, value);
+  }
   const http = ky.create({
     prefix: config.baseUrl,
     timeout,
@@ -116,10 +115,8 @@ function redact(text: string, secrets: string[]): string {
 
 /** Whether a thrown value quotes a credential anywhere `util.inspect` would look: strings, fields, headers, causes. */
 function leaks(value: unknown, secrets: string[], depth = 0): boolean {
-  if (typeof value === 'string') return secrets.some((secret) => value.includes(secret));
-  if (typeof value !== 'object' || value === null || depth > 4) return false;
-  const { message, stack, cause, headers } = value as { message?: unknown; stack?: unknown; cause?: unknown; headers?: unknown };
-  const fields = [message, stack, cause, ...Object.values(value)];
-  if (typeof (headers as Headers | undefined)?.forEach === 'function') (headers as Headers).forEach((v) => fields.push(v));
-  return fields.some((field) => leaks(field, secrets, depth + 1));
+  if (typeof value == 'string') return secrets.some((secret) => value.includes(secret));
+  if (!value || typeof value != 'object' || depth > 4) return false;
+  const { message, stack, cause, headers } = value as Record<string, unknown>;
+  return [message, stack, cause, ...Object.values(value), ...(headers instanceof Headers ? headers.values() : [])].some((field) => leaks(field, secrets, depth + 1));
 }

@@ -71,14 +71,12 @@ export function fromAnswer<T>(path: string, status: number, headers: Headers, te
   throw new ResponseValidationError(path, status, parsed ? toIssues(parsed.error!) : json.issues!);
 }
 
-/** Turns what a request threw (ky already unwrapped) into our error; the runtime's `code` goes into the message. */
+/** Turns what a request threw (ky already unwrapped) into our error; the runtime's code goes into the message. */
 export function fromThrown(path: string, host: string, error: unknown, timedOut: number | undefined): RequestTimeoutError | NetworkError {
-  if (timedOut !== undefined) return new RequestTimeoutError(path, timedOut);
-  let code: unknown;
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5 && !code; e = e.cause as typeof e, depth++) {
-    if (typeof e.code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(e.code)) code = e.code;
-  }
-  return new NetworkError(path, host, code as string | undefined, error);
+  if (timedOut) return new RequestTimeoutError(path, timedOut);
+  // undici: TypeError('fetch failed') whose cause has the code; Bun and Deno put it on the error itself.
+  const { code } = ((error as { cause?: { code?: unknown } })?.cause ?? error ?? {}) as { code?: unknown };
+  return new NetworkError(path, host, typeof code == 'string' && /^[A-Z][A-Z\d_]+$/.test(code) ? code : undefined, error);
 }
 
 /** `JSON.parse` that reports instead of throwing; the body text itself never goes into the issue. */
