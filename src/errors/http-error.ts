@@ -10,7 +10,7 @@ import { EnchantedLinkError } from './enchanted-link-error.js';
  * try {
  *   await client.verifyToken(token);
  * } catch (error) {
- *   if (error instanceof HttpError && error.status >= 500) showTryAgainLater();
+ *   if (error instanceof HttpError && error.status >= 500) console.warn("Descope is unavailable, try again later");
  *   else throw error;
  * }
  * ```
