@@ -16,8 +16,9 @@ const { version } = JSON.parse(readFileSync('./package.json', 'utf8')) as { vers
 // `vitest run` with no --project runs them all in one run, so one plain `Tests:` line sums every layer.
 const LAYERED = ['test/**/*.browser.test.ts', 'test/**/*.e2e.test.ts', 'test/package/**', 'test/runtimes/**'];
 const FUZZ = ['test/reliability/fuzz.test.ts', 'test/reliability/abort-races.test.ts'];
-// Layers that run what `npm run build` produces: the global setup builds dist/ when a source is newer.
-const BUILT = { globalSetup: ['./test/global-setup.ts'] };
+// Layers that run what `npm run build` produces (the global setup builds dist/ when a source is newer) in
+// other processes: starting Node or Chromium takes seconds on a busy 2-core machine, hence the longer limits.
+const PROCESSES = { environment: 'node', globalSetup: ['./test/global-setup.ts'], testTimeout: 30_000, hookTimeout: 120_000 };
 
 export default defineConfig({
   define: { __SDK_VERSION__: JSON.stringify(version) },
@@ -54,9 +55,9 @@ export default defineConfig({
           },
         },
       },
-      { extends: true, test: { name: 'e2e', environment: 'node', include: ['test/**/*.e2e.test.ts'], ...BUILT } },
-      { extends: true, test: { name: 'package', environment: 'node', include: ['test/package/**/*.test.ts'], ...BUILT } },
-      { extends: true, test: { name: 'runtimes', environment: 'node', include: ['test/runtimes/**/*.test.ts'], ...BUILT } },
+      { extends: true, test: { name: 'e2e', include: ['test/**/*.e2e.test.ts'], ...PROCESSES } },
+      { extends: true, test: { name: 'package', include: ['test/package/**/*.test.ts'], ...PROCESSES } },
+      { extends: true, test: { name: 'runtimes', include: ['test/runtimes/**/*.test.ts'], ...PROCESSES } },
     ],
   },
 });
