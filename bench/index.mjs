@@ -60,9 +60,13 @@ const sections = [];
 for (const [key, file, options = {}, env = {}] of PARTS) {
   if (only && !only.includes(key)) continue;
   progress('index', `${key}: node ${file} (${Math.round((Date.now() - started) / 1000)} s so far)`);
+  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
   Object.assign(process.env, env);
   sections.push({ key, ...(await runPart(file, options)) });
-  for (const name of Object.keys(env)) delete process.env[name];
+  for (const [name, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
 }
 write({ stamp, ...(only ? { only } : {}), load: load.stop(), runtimeSeconds: (Date.now() - started) / 1000, sections });
 progress('index', `wrote BENCHMARKS.md in ${Math.round((Date.now() - started) / 1000)} s`);

@@ -72,7 +72,7 @@ function section({ calls, groups, top }) {
     title: "Where signInOrUp's time goes",
     method: [
       `A CPU profile (\`--cpu-prof\`) of ${calls.toLocaleString('en')} sequential \`signInOrUp\` calls on the in-process fetch stub of the
-previous section; self time grouped by who owns the code (by the file's path).`,
+per-call overhead part; self time grouped by who owns the code (by the file's path).`,
     ],
     tables: [
       { columns: ['owner', 'share of self time'], rows: groups.map((g) => [g.name, percent(g.share)]) },
