@@ -38,6 +38,12 @@ export interface EmulatorOptions {
    * the send is answered 500 {@link EMULATOR_ERRORS}`.internalError` (the email stays in the outbox).
    */
   onEmail?: (email: EmulatorEmail) => void;
+  /**
+   * Whether `POST /v1/auth/refresh` answers with a new refresh JWT (and revokes the one it was given), as
+   * Descope does for projects that rotate refresh tokens. Default `false`: the answer has no `refreshJwt`
+   * and the same refresh JWT keeps working.
+   */
+  rotateRefreshJwt?: boolean;
 }
 
 /**
@@ -138,6 +144,20 @@ export interface Emulator {
    * {@link EmulatorOptions.users} are restored as they were configured; users created since are removed.
    */
   reset(): void;
+  /**
+   * Replaces the key that signs session and refresh JWTs with a new one (new `kid`), as a key rotation
+   * at Descope does. The previous keys stay published at `GET /v2/keys/<projectId>`, so JWTs they signed
+   * keep verifying, unless `retirePrevious` is `true`. Keys survive {@link Emulator.reset}.
+   * The emulator signs with ES256 (ECDSA P-256) keys; validators take the algorithm from each key.
+   *
+   * @param options - `retirePrevious`: also stop publishing every older key. Default `false`.
+   * @returns The `kid` of the new key.
+   * @example
+   * ```ts
+   * const kid = await emu.rotateKeys();
+   * ```
+   */
+  rotateKeys(options?: { retirePrevious?: boolean }): Promise<string>;
   /**
    * Serves the emulator over real HTTP (Node only; `node:http` is loaded on demand). Adds CORS to every
    * answer, serves `GET /verify?t=…` (a page that verifies the link) and `GET /` (the outbox), answers
