@@ -13,6 +13,8 @@ import {
 import { refreshCookie } from './cookie.js';
 import { HttpError, readJsonObject, sendError, sendJson, sendPage } from './http.js';
 import { LoginStore } from './logins.js';
+import type { SessionValidator } from 'enchanted-link/server';
+import { createSessionRoutes } from './session.js';
 
 /** One structured log line. Fields never hold a token, a handle in full or a JWT. */
 export interface LogEntry {
@@ -36,6 +38,8 @@ export interface LoginServerOptions {
   poll?: Pick<PollOptions, 'interval' | 'maxInterval' | 'backoffFactor'>;
   /** The clock, in ms. Default `Date.now`. */
   now?: () => number;
+  /** Checks session JWTs; with it, the session routes `GET /me`, `POST /session/refresh` and `POST /session/sign-out` are served. */
+  sessions?: SessionValidator;
 }
 
 const logToStdout = (entry: LogEntry): void => console.log(JSON.stringify({ time: new Date().toISOString(), ...entry }));
@@ -133,6 +137,7 @@ export function createLoginHandler(options: LoginServerOptions): (req: IncomingM
     '/login': { method: 'POST', run: (req, res) => startLogin(req, res) },
     '/login/status': { method: 'GET', run: (_req, res, url) => waitForLogin(url, res) },
     '/verify': { method: 'GET', run: (_req, res, url) => verifyLink(url, res) },
+    ...(options.sessions ? createSessionRoutes(client, options.sessions, log) : {}),
   };
 
   return (req, res) => {
