@@ -105,14 +105,8 @@ export class SessionValidator {
    *   when the project's keys could not be fetched: a problem on the server's side, not the token's (answer 503).
    * @example
    * ```ts
-   * import { SessionValidator } from 'enchanted-link/server';
-   *
-   * const sessions = new SessionValidator({ projectId: 'P2abc' });
-   * export async function whoIsIt(request: Request) {
-   *   const token = request.headers.get('authorization')?.replace(/^Bearer /i, '') ?? '';
-   *   const { userId, roles, tenants } = await sessions.validateSession(token);
-   *   return { userId, admin: roles.includes('admin'), tenantIds: Object.keys(tenants) };
-   * }
+   * const token = request.headers.get('authorization')?.replace(/^Bearer /i, '') ?? '';
+   * const { userId, roles, tenants } = await sessions.validateSession(token);
    * ```
    */
   async validateSession(sessionJwt: string): Promise<SessionClaims> {
