@@ -74,7 +74,7 @@ export class SessionValidator {
 
   /**
    * @param options - Project ID, and optionally the base URL and `fetch`; see {@link SessionValidatorOptions}.
-   * @throws {@link InvalidArgumentError} when an option is missing or malformed (no request is made).
+   * @throws {@link enchanted-link!InvalidArgumentError} when an option is missing or malformed (no request is made).
    */
   constructor(options: SessionValidatorOptions) {
     assertOptionalObject(options, 'options');
@@ -94,14 +94,14 @@ export class SessionValidator {
    * Checks a session JWT and returns its claims.
    *
    * Whatever the token is (missing, not a string, garbage), a bad token rejects with a {@link SessionError}
-   * subclass, never {@link InvalidArgumentError}: it comes from the request, not from your code, so one
+   * subclass, never {@link enchanted-link!InvalidArgumentError}: it comes from the request, not from your code, so one
    * `catch` can answer 401. A refresh JWT (claim `drn: "DSR"`) is refused: it is not a session.
    *
    * @param sessionJwt - The session JWT, e.g. from `Authorization: Bearer <sessionJwt>`.
    * @returns The user ID, expiry, roles, permissions and tenants; see {@link SessionClaims}.
    * @throws {@link SessionExpiredError} when it expired (the client should refresh);
    *   {@link InvalidSessionError} for anything else wrong with it, with a `reason`.
-   * @throws {@link NetworkError}, {@link RequestTimeoutError}, {@link DescopeError} or {@link ResponseValidationError}
+   * @throws {@link enchanted-link!NetworkError}, {@link enchanted-link!RequestTimeoutError}, {@link enchanted-link!DescopeError} or {@link enchanted-link!ResponseValidationError}
    *   when the project's keys could not be fetched: a problem on the server's side, not the token's (answer 503).
    * @example
    * ```ts
