@@ -15,6 +15,7 @@ const emulator = createEmulator({ now: () => Date.now() + clockOffsetMs });
 let emulatorServer: EmulatorServer;
 let app: Server;
 let appUrl: string;
+let sdk: EnchantedLinkClient;
 const logs: LogEntry[] = [];
 const CLEARED = 'DSR=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict';
 
@@ -24,6 +25,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
   appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
   const client = new EnchantedLinkClient({ projectId: emulator.projectId, baseUrl: emulatorServer.url, redirectUrl: `${appUrl}/verify` });
+  sdk = client;
   const sessions = new SessionValidator({ projectId: emulator.projectId, baseUrl: emulatorServer.url });
   app.on('request', createLoginHandler({ client, sessions, log: (entry) => logs.push(entry), poll: { interval: 20, maxInterval: 20 } }));
 });
@@ -46,15 +48,15 @@ async function call(path: string, init: RequestInit = {}) {
   return { status: response.status, headers: response.headers, body: json ? JSON.parse(text) : text };
 }
 
-/** Signs in through the example's own routes, as the browser does: the session JWT, and the cookie. */
+/**
+ * Signs in with the SDK against the emulator, as the example's login routes do (their own test covers
+ * them): the session JWT the page holds, and the cookie the example sets with the refresh JWT.
+ */
 async function signIn(email = 'ada@example.com'): Promise<{ sessionJwt: string; cookie: string; refreshJwt: string }> {
-  const sent = await call('/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
-  const status = call(`/login/status?handle=${encodeURIComponent(sent.body.handle)}`);
-  const link = new URL(emulator.lastEmail(email)!.links.find(({ correct }) => correct)!.url);
-  await call(link.pathname + link.search);
-  const { body, headers } = await status;
-  const refreshJwt = /^DSR=([^;]+);/.exec(headers.get('set-cookie') ?? '')![1]!;
-  return { sessionJwt: body.sessionJwt, cookie: `DSR=${refreshJwt}`, refreshJwt };
+  const { pendingRef } = await sdk.signInOrUp(email);
+  await emulator.click(email);
+  const { sessionJwt, refreshJwt } = await sdk.pollSession(pendingRef, { interval: 1_000 });
+  return { sessionJwt, cookie: `DSR=${refreshJwt}`, refreshJwt: refreshJwt! };
 }
 
 const bearer = (jwt: string) => ({ headers: { authorization: `Bearer ${jwt}` } });
