@@ -9,14 +9,14 @@ const define = { __SDK_VERSION__: JSON.stringify(version) };
 rmSync('dist', { recursive: true, force: true });
 
 const library: Options = {
-  entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+  entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', react: 'src/react/index.ts' },
   dts: true,
   sourcemap: true,
   target: 'es2022',
   platform: 'neutral',
   // Keep `node:http` as written: Deno and edge runtimes resolve built-ins only with the prefix.
   removeNodeProtocol: false,
-  external: [/^node:/],
+  external: [/^node:/, 'react'],
   define,
 };
 
