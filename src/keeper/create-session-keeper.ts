@@ -165,8 +165,9 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
   const { storage = 'memory', key = 'enchanted-link.session', refreshBefore = 60_000 } = options;
   assertNonEmptyString(key, 'key');
   assertDelay(refreshBefore, 'refreshBefore');
-  if (typeof storage !== 'object' && !['memory', 'sessionStorage', 'xss-exposed-localStorage'].includes(storage)) {
-    throw new InvalidArgumentError('storage', 'expected memory, sessionStorage, xss-exposed-localStorage or a storage object');
+  const name = storage === 'xss-exposed-localStorage' ? 'localStorage' : storage;
+  if (typeof name !== 'object' && name !== 'memory' && name !== 'sessionStorage') {
+    throw new InvalidArgumentError('storage', 'unknown storage name');
   }
   let snapshot = SIGNED_OUT;
   let store: SessionStorageLike | undefined;
@@ -222,7 +223,6 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
   const activate = () => {
     if (active) return;
     active = true;
-    const name = storage === 'xss-exposed-localStorage' ? 'localStorage' : storage;
     const page = globalThis as unknown as Record<string, SessionStorageLike | undefined>;
     store ??= typeof name === 'object' ? name : (name !== 'memory' && page[name]) || memoryStorage();
     adopt(read());
