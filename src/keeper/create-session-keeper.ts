@@ -166,7 +166,7 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
   assertNonEmptyString(key, 'key');
   assertDelay(refreshBefore, 'refreshBefore');
   const name = storage === 'xss-exposed-localStorage' ? 'localStorage' : storage;
-  if (typeof name !== 'object' && name !== 'memory' && name !== 'sessionStorage') {
+  if (typeof storage !== 'object' && storage !== 'memory' && storage !== 'sessionStorage' && name === storage) {
     throw new InvalidArgumentError('storage', 'unknown storage name');
   }
   let snapshot = SIGNED_OUT;
