@@ -154,10 +154,11 @@ const MAX_DELAY = 2_147_483_647;
  * const keeper = createSessionKeeper(client, { storage: 'sessionStorage' });
  * const flow = createSignInFlow(client, { onSignedIn: keeper.set });
  * keeper.subscribe((state) => {
- *   if (state.status === 'signed-in') api.setToken(state.session.sessionJwt);
- *   else showSignIn();
+ *   // Send state.session.sessionJwt to your API as `Authorization: Bearer …`.
+ *   showMessage(state.status === 'signed-in' ? `Signed in as ${state.session.user?.email}` : 'Signed out');
  * });
- * signOutButton.onclick = () => keeper.signOut();
+ * flow.start('ada@example.com');
+ * cancelButton.onclick = () => void keeper.signOut();
  * ```
  */
 export function createSessionKeeper(client: SessionKeeperClient, options: SessionKeeperOptions = {}): SessionKeeper {
