@@ -40,6 +40,11 @@ describe('the main entry', () => {
   it('leaves msw to the testing entry, which does load it', () => {
     expect(importGraph('testing.js').packages).toContain('msw');
   });
+
+  it.each(['index.js', 'index.cjs'])('%s leaves react to the react entry, which does load it', (entry) => {
+    expect(importGraph(entry).packages).not.toContain('react');
+    expect(importGraph(entry.replace('index', 'react')).packages).toContain('react');
+  });
 });
 
 describe('npm pack', () => {
@@ -52,7 +57,7 @@ describe('npm pack', () => {
     const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/[\w-]+\.(js|cjs|d\.ts|d\.cts|js\.map|cjs\.map))$/;
     expect(paths.filter((path) => !allowed.test(path))).toEqual([]);
     for (const required of ['package.json', 'README.md', 'LICENSE', 'dist/cli.js']) expect(paths).toContain(required);
-    for (const entry of ['index', 'testing']) {
+    for (const entry of ['index', 'testing', 'react']) {
       for (const ext of ['js', 'cjs', 'd.ts', 'd.cts']) expect(paths).toContain(`dist/${entry}.${ext}`);
     }
   });
