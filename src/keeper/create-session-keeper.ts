@@ -167,7 +167,8 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
   assertNonEmptyString(key, 'key');
   assertDelay(refreshBefore, 'refreshBefore');
   const name = storage === 'xss-exposed-localStorage' ? 'localStorage' : storage;
-  if (typeof storage !== 'object' && storage !== 'memory' && storage !== 'sessionStorage' && name === storage) {
+  // Checked as a string: a plain-JavaScript caller may pass anything, e.g. a bare 'localStorage'.
+  if (typeof name === 'string' && name !== 'memory' && name !== 'sessionStorage' && name === (storage as string)) {
     throw new InvalidArgumentError('storage', 'unknown storage name');
   }
   let snapshot = SIGNED_OUT;
@@ -177,6 +178,7 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
   let dueAt = Infinity;
   let inflight: Promise<Session | undefined> | undefined;
   let detach: (() => void) | undefined;
+  let channel: BroadcastChannel | undefined;
   const listeners = new Set<(state: KeptSession) => void>();
   const current = () => (snapshot.status === 'signed-in' ? snapshot.session : undefined);
 
@@ -228,8 +230,9 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
     store ??= typeof name === 'object' ? name : (name !== 'memory' && page[name]) || memoryStorage();
     adopt(read());
     if (typeof document !== 'object') return;
-    const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(key) : undefined;
-    // Another tab signed out everywhere: this tab's session was ended by Descope too.
+    // Another tab signed out everywhere: this tab's session was ended by Descope too. (A channel never
+    // hears its own messages.)
+    channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(key) : undefined;
     if (channel) channel.onmessage = () => end();
     // Another tab of a shared storage refreshed or signed out.
     const onStorage = (event: StorageEvent) => event.key === key && adopt(read());
@@ -239,6 +242,7 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
     document.addEventListener('visibilitychange', onVisible);
     detach = () => {
       channel?.close();
+      channel = undefined;
       removeEventListener('storage', onStorage);
       document.removeEventListener('visibilitychange', onVisible);
     };
@@ -256,6 +260,8 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
       if (stored?.sessionJwt !== before?.sessionJwt || !stored?.refreshJwt) return adopt(stored);
       try {
         const fresh = await client.refreshSession(stored.refreshJwt);
+        // Signed out (or signed in anew) during the request: that wins over the answer.
+        if (current()?.sessionJwt !== stored.sessionJwt) return;
         // Descope may keep the refresh JWT (and omit it) or rotate it.
         const session = { ...stored, ...fresh, refreshJwt: fresh.refreshJwt ?? stored.refreshJwt };
         write(session);
@@ -295,11 +301,7 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
       } catch (cause) {
         error = cause as EnchantedLinkError;
       }
-      if (everywhere && typeof BroadcastChannel === 'function') {
-        const channel = new BroadcastChannel(key);
-        channel.postMessage('signed-out');
-        channel.close();
-      }
+      if (everywhere) channel?.postMessage('signed-out');
       end(error);
     },
     dispose() {

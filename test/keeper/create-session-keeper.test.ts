@@ -148,6 +148,20 @@ describe('createSessionKeeper', () => {
     tabB.dispose();
   });
 
+  it('stays signed out when sign-out happens while a refresh is in flight', async () => {
+    let answer!: (session: Session) => void;
+    const client = fakeClient();
+    client.refreshSession.mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)));
+    const keeper = createSessionKeeper(client);
+    keeper.set(session(1));
+    const refreshed = keeper.refresh();
+    await vi.advanceTimersByTimeAsync(0);
+    await keeper.signOut();
+    answer(session(2));
+    await expect(refreshed).resolves.toBeUndefined();
+    expect(keeper.getSnapshot().status).toBe('signed-out');
+  });
+
   it('signs out everywhere by default, or this session only; never rejects', async () => {
     const client = fakeClient(() => session(2));
     const storage = mapStorage();
