@@ -166,7 +166,7 @@ export interface SignInFlow {
   /**
    * Sends the links to `email` and waits for the click. Allowed in every state: a send or wait in
    * progress is aborted first. Never throws: a malformed address leads to `failed` with an
-   * {@link InvalidArgumentError}, before any request.
+   * {@link enchanted-link!InvalidArgumentError}, before any request.
    */
   start(email: string): void;
   /** Sends a new email (with a new `linkId`) and polls for it; does nothing unless `canResend` is true. */

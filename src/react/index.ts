@@ -39,7 +39,7 @@ const SIGNED_OUT: KeptSession = Object.freeze({ status: 'signed-out', error: und
  * Unmounting aborts the send and the poll; a new `client` starts a new flow. `options` are read when the
  * flow is created, except `onSignedIn`, whose latest value is called.
  *
- * @param client - An {@link EnchantedLinkClient}, created once (outside the component or memoised).
+ * @param client - An {@link enchanted-link!EnchantedLinkClient}, created once (outside the component or memoised).
  * @param options - See {@link SignInFlowOptions}.
  * @category React
  * @example
@@ -72,7 +72,7 @@ export function useEnchantedLink(client: SignInFlowClient, options?: SignInFlowO
  * The state of a {@link SessionKeeper}, re-rendering when the session is set, refreshed or ends. The
  * keeper is the app's (create it once, at module level); the hook never disposes it.
  *
- * @param keeper - From {@link createSessionKeeper}.
+ * @param keeper - From {@link enchanted-link!createSessionKeeper}.
  * @category React
  * @example
  * ```tsx
