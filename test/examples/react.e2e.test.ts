@@ -58,6 +58,7 @@ describe('the React example', () => {
     const link = app.emulator.lastEmail(email)!.links.find((each) => each.number === linkId)!;
     const verify = await context.newPage();
     await verify.goto(link.url);
+    await verify.locator('#confirm').click(); // the person confirms: a scanner would not click
     await state(verify, 'verified');
     await state(page, 'account');
     expect(await page.locator('#user-email').textContent()).toBe(email);
