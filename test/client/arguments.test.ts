@@ -93,7 +93,6 @@ const ROWS = [
     [-1, 0, Number.NaN, '1000'].map((value) => row('pollSession', `${name} ${String(value)}`, withOptions('pollSession', { [name]: value }), name)),
   ),
   row('pollSession', 'maxInterval below interval', withOptions('pollSession', { interval: 2_000, maxInterval: 1_000 }), 'maxInterval'),
-  row('pollSession', 'maxInterval below the default interval', withOptions('pollSession', { maxInterval: 500 }), 'maxInterval'),
   row('pollSession', 'a backoffFactor below 1', withOptions('pollSession', { backoffFactor: 0.5 }), 'backoffFactor'),
   row('pollSession', 'a fractional maxFailures', withOptions('pollSession', { maxFailures: 2.5 }), 'maxFailures'),
   row('pollSession', 'an onPoll that is not a function', withOptions('pollSession', { onPoll: 'log' }), 'onPoll'),

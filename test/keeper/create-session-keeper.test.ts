@@ -107,7 +107,7 @@ describe('createSessionKeeper', () => {
 
   it('keeps the session through transient failures, retrying after 10 s or Retry-After', async () => {
     const client = fakeClient(
-      () => new NetworkError(REFRESH, new TypeError('fetch failed')),
+      () => new NetworkError(REFRESH, 'api.descope.com', 'ECONNREFUSED', new TypeError('fetch failed')),
       () => new RateLimitError(REFRESH, { status: 429, errorCode: 'E130429', errorDescription: 'Slow down' }, 30),
       () => session(2),
     );
@@ -176,7 +176,7 @@ describe('createSessionKeeper', () => {
     await keeper.signOut({ everywhere: false });
     expect(client.signOut).toHaveBeenCalledExactlyOnceWith('refresh-3');
 
-    const down = new NetworkError('/v1/auth/logoutall', new TypeError('fetch failed'));
+    const down = new NetworkError('/v1/auth/logoutall', 'api.descope.com', 'ECONNREFUSED', new TypeError('fetch failed'));
     client.signOutAll.mockRejectedValueOnce(down);
     keeper.set(session(4));
     await expect(keeper.signOut()).resolves.toBeUndefined();
