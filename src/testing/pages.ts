@@ -34,7 +34,7 @@ ${body}
 }
 
 /** Reads `t`, drops it from the address bar, calls verify and says how it went. */
-export function verifyPage({ projectId }: PageContext): string {
+function verifyPage({ projectId }: PageContext): string {
   return html(
     'Enchanted link',
     `<main><h1 id="status">Verifying…</h1><p id="detail"></p></main>
