@@ -1,6 +1,7 @@
 import { DescopeError } from '../errors/descope-error.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { pollSession, type PollSettings } from '../poll/poll-session.js';
+import { announceVerified } from '../poll/wake-ups.js';
 import { ERROR_CODES } from '../protocol/codes.js';
 import { PATHS, type EndpointPath } from '../protocol/paths.js';
 import { emptyResponseSchema, linkResponseSchema, sessionSchema } from '../protocol/schemas.js';
@@ -55,6 +56,7 @@ const POLL_DEFAULTS = { timeout: 300_000, interval: 1_000, maxInterval: 2_500, b
  * ```
  */
 export class EnchantedLinkClient {
+  readonly #projectId: string;
   readonly #redirectUrl: string | undefined;
   readonly #request: Transport;
 
@@ -78,6 +80,7 @@ export class EnchantedLinkClient {
     }
     if (redirectUrl !== undefined) assertHttpUrl(redirectUrl, 'redirectUrl');
     if (baseUrl !== undefined) assertHttpUrl(baseUrl, 'baseUrl');
+    this.#projectId = projectId;
     this.#redirectUrl = redirectUrl;
     this.#request = createTransport({
       projectId,
@@ -188,7 +191,12 @@ export class EnchantedLinkClient {
 
   /**
    * Verifies the token of the link the user clicked (call it on the page behind `redirectUrl`). The
-   * session goes to the device that polls, not to this one. Transient failures are retried.
+   * session goes to the device that polls, not to this one. Transient failures are retried. In a page, a
+   * success also tells the tabs of this origin waiting in {@link pollSession} to poll at once.
+   *
+   * Call it only after the person confirmed on the page (a click): mail scanners open links and run their
+   * scripts, and a verify on page load hands the session to whoever started the sign-in. {@link verifyFromUrl}
+   * does this for you; see the Security guide.
    *
    * @param token - The `t` query parameter of the clicked link; see {@link readTokenFromUrl}.
    * @param options - `pkceVerifier` (experimental) and `signal`.
@@ -210,6 +218,7 @@ export class EnchantedLinkClient {
       signal: options.signal,
       retry: 'idempotent',
     });
+    announceVerified(this, this.#projectId);
   }
 
   /**
@@ -261,7 +270,7 @@ export class EnchantedLinkClient {
   async pollSession(pendingRef: string, options: PollOptions = {}): Promise<Session> {
     assertNonEmptyString(pendingRef, 'pendingRef');
     const settings = normalizePollOptions(options);
-    return pollSession((signal) => this.#checkSession(pendingRef, signal, 'none'), settings);
+    return pollSession((signal) => this.#checkSession(pendingRef, signal, 'none'), settings, this.#projectId);
   }
 
   async #checkSession(pendingRef: string, signal: AbortSignal | undefined, retry: RetryPolicy) {

@@ -178,7 +178,7 @@ export interface Emulator {
   reset(): void;
   /**
    * Serves the emulator over real HTTP (Node only; `node:http` is loaded on demand). Adds CORS to every
-   * answer, serves `GET /verify?t=…` (a page that verifies the link) and `GET /` (the outbox), answers
+   * answer, serves `GET /verify?t=…` (a page that verifies the link when the person clicks "Sign me in") and `GET /` (the outbox), answers
    * 413 above 1 MB of body and destroys the socket for `drop-connection`. While it is open, the default
    * redirect URL is `${url}/verify`.
    *
