@@ -15,6 +15,8 @@ import {
 import { refreshCookie } from './cookie.js';
 import { HttpError, readForm, readJsonObject, sendError, sendJson, sendPage } from './http.js';
 import { LoginStore } from './logins.js';
+import type { SessionValidator } from 'enchanted-link/server';
+import { createSessionRoutes } from './session.js';
 
 /** One structured log line. Fields never hold a token, a handle in full or a JWT. */
 export interface LogEntry {
@@ -38,6 +40,8 @@ export interface LoginServerOptions {
   poll?: Pick<PollOptions, 'interval' | 'maxInterval' | 'backoffFactor'>;
   /** The clock, in ms. Default `Date.now`. */
   now?: () => number;
+  /** Checks session JWTs; with it, the session routes `GET /me`, `POST /session/refresh` and `POST /session/sign-out` are served. */
+  sessions?: SessionValidator;
 }
 
 const logToStdout = (entry: LogEntry): void => console.log(JSON.stringify({ time: new Date().toISOString(), ...entry }));
@@ -183,6 +187,7 @@ export function createLoginHandler(options: LoginServerOptions): (req: IncomingM
     '/login': { method: 'POST', run: (req, res) => startLogin(req, res) },
     '/login/status': { method: 'POST', run: (req, res) => waitForLogin(req, res) },
     '/verify': { method: 'GET, POST', run: (req, res, url) => (req.method === 'POST' ? verifyLink(req, res) : Promise.resolve(confirmPage(url, res))) },
+    ...(options.sessions ? createSessionRoutes(client, options.sessions, log) : {}),
   };
 
   return (req, res) => {
