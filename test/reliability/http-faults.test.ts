@@ -45,8 +45,8 @@ const cutShort = (how: 'end' | 'reset', bytes: number): Answer => (req, res, val
 const FAULTS: Record<string, { answer: Answer; expect: Record<Group, string> }> = {
   'latency past the timeout': { answer: () => undefined, expect: { send: 'RequestTimeoutError', idempotent: 'ok', poll: 'ok' } },
   'connection reset before headers': { answer: (req) => req.socket.resetAndDestroy(), expect: { send: 'NetworkError', idempotent: 'ok', poll: 'ok' } },
-  'connection reset after headers': { answer: cutShort('reset', 0), expect: { send: 'NetworkError', idempotent: 'NetworkError', poll: 'ok' } },
-  'truncated body (Content-Length too long)': { answer: cutShort('end', 8), expect: { send: 'NetworkError', idempotent: 'NetworkError', poll: 'ok' } },
+  'connection reset after headers': { answer: cutShort('reset', 0), expect: { send: 'NetworkError', idempotent: 'ok', poll: 'ok' } },
+  'truncated body (Content-Length too long)': { answer: cutShort('end', 8), expect: { send: 'NetworkError', idempotent: 'ok', poll: 'ok' } },
   '500 Descope error': { answer: send(500, descope(500, 'E000500')), expect: { send: 'DescopeError', idempotent: 'ok', poll: 'ok' } },
   '502 HTML page': { answer: send(502, HTML, { 'content-type': 'text/html' }), expect: { send: 'ResponseValidationError', idempotent: 'ok', poll: 'ok' } },
   '503 Descope error': { answer: send(503, descope(503, 'E000503')), expect: { send: 'ok', idempotent: 'ok', poll: 'ok' } },
@@ -161,14 +161,14 @@ describe.each([
 });
 
 describe('a custom fetch answering Response.error() (the Fetch spec\'s network error)', () => {
-  // Treated exactly like a network error: sends reject with NetworkError without a second email; the
-  // calls that are safe to repeat retry it; pollSession rides it out.
+  // Treated exactly like a network error: sends and verify reject with NetworkError without a second
+  // attempt; getSession retries it; pollSession rides it out.
   it.each(ALL_METHODS)('%s handles it as a network error', async (method) => {
     let calls = 0;
     const fetch = async () => (calls++ === 0 ? Response.error() : Response.json(validAnswer(method).body));
     const client = new EnchantedLinkClient({ projectId: PROJECT_ID, fetch });
     const outcome = await settle(METHODS[method].call(client), { within: 5_000 });
-    if (['verifyToken', 'getSession', 'pollSession'].includes(method)) {
+    if (['getSession', 'pollSession'].includes(method)) {
       expect(outcome).toEqual({ kind: 'resolved', value: validAnswer(method).value });
       expect(calls).toBe(2);
     } else {
