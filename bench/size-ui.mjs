@@ -68,6 +68,8 @@ async function measure(contents) {
     platform: 'browser',
     target: 'es2022',
     external: ['react'],
+    // dist/react.js imports the main entry by name; the repo's tsconfig would map that name to src/.
+    alias: { 'enchanted-link': join(DIST, 'index.js') },
     write: false,
     outfile: 'bundle.js',
     logLevel: 'silent',

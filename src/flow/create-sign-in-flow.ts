@@ -177,8 +177,8 @@ export interface SignInFlow {
   dispose(): void;
 }
 
-const IDLE: SignInFlowIdle = Object.freeze({ status: 'idle' });
-const CANCELLED: SignInFlowCancelled = Object.freeze({ status: 'cancelled' });
+const IDLE: SignInFlowIdle = /* @__PURE__ */ Object.freeze({ status: 'idle' });
+const CANCELLED: SignInFlowCancelled = /* @__PURE__ */ Object.freeze({ status: 'cancelled' });
 
 /**
  * Creates the sign-in state machine over a client. Creating it has no side effect (no request, no

@@ -132,7 +132,7 @@ export interface SessionKeeper {
   dispose(): void;
 }
 
-const SIGNED_OUT: KeptSession = Object.freeze({ status: 'signed-out', error: undefined });
+const SIGNED_OUT: KeptSession = /* @__PURE__ */ Object.freeze({ status: 'signed-out', error: undefined });
 const RETRY = 10_000;
 const MAX_DELAY = 2_147_483_647;
 

@@ -32,7 +32,7 @@ export interface UseKeptSessionResult extends Pick<SessionKeeper, 'refresh' | 's
   snapshot: KeptSession;
 }
 
-const SIGNED_OUT: KeptSession = Object.freeze({ status: 'signed-out', error: undefined });
+const SIGNED_OUT: KeptSession = /* @__PURE__ */ Object.freeze({ status: 'signed-out', error: undefined });
 
 /**
  * The enchanted-link sign-in of one component: a {@link createSignInFlow} store owned by the component.
