@@ -32,7 +32,7 @@ export interface LoginServerOptions {
   /** How long a login handle stays usable, in ms. Default 300_000: the links' default lifetime. */
   loginTtlMs?: number;
   /**
-   * How long one `GET /login/status` waits before answering `{ status: 'pending' }`, in ms; the page then
+   * How long one `POST /login/status` waits before answering `{ status: 'pending' }`, in ms; the page then
    * asks again. Default 25_000, under the idle timeout of common proxies.
    */
   waitMs?: number;

@@ -127,4 +127,19 @@ describe('a mail scanner', () => {
     controller.abort('done');
     await expect(poll).rejects.toBe('done');
   });
+
+  it('the control: the same scan of a page that verifies on load (the opt-out) hands the stranger the session', async () => {
+    const stranger = await startSignIn(nextEmail(), `${app.url}/harness.html`);
+    const poll = stranger.client.pollSession(stranger.pendingRef, { interval: 500, maxInterval: 500 });
+    for (const { url } of stranger.links) {
+      const scanned = await open(url);
+      // What such a page's own script does on load.
+      await scanned.evaluate(
+        ({ projectId, baseUrl }) =>
+          window.EL.verifyFromUrl(new window.EL.EnchantedLinkClient({ projectId, baseUrl }), { acceptMailScannerRisk: true }).catch(() => {}),
+        { projectId: app.emulator.projectId, baseUrl: app.api },
+      );
+    }
+    await expect(poll).resolves.toHaveProperty('refreshJwt');
+  });
 });
