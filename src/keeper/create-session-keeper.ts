@@ -169,7 +169,7 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
   const name = storage === 'xss-exposed-localStorage' ? 'localStorage' : storage;
   // Checked as a string: a plain-JavaScript caller may pass anything, e.g. a bare 'localStorage'.
   if (typeof name === 'string' && name !== 'memory' && name !== 'sessionStorage' && name === (storage as string)) {
-    throw new InvalidArgumentError('storage', 'unknown storage name');
+    throw new InvalidArgumentError('storage', 'unknown name');
   }
   let snapshot = SIGNED_OUT;
   let store: SessionStorageLike | undefined;
@@ -182,9 +182,12 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
   const listeners = new Set<(state: KeptSession) => void>();
   const current = () => (snapshot.status === 'signed-in' ? snapshot.session : undefined);
 
+  // The stored text as this tab last read or wrote it. Each write stamps it, so a tab can tell that
+  // another one refreshed even when Descope answered with the same JWTs (same claims, same second).
+  let seen: string | null = null;
   const read = (): Session | undefined => {
     try {
-      const session = JSON.parse(store!.getItem(key) ?? 'null') as Session | null;
+      const { session } = JSON.parse((seen = store!.getItem(key)) ?? '{}') as { session?: Session };
       if (typeof session?.sessionJwt === 'string') return session;
     } catch {
       // An unreadable value is no session.
@@ -192,8 +195,9 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
     return undefined;
   };
   const write = (session: Session | undefined) => {
+    seen = session ? JSON.stringify({ session, at: Date.now() }) : null;
     try {
-      if (session) store!.setItem(key, JSON.stringify(session));
+      if (seen) store!.setItem(key, seen);
       else store!.removeItem(key);
     } catch {
       // A full or blocked storage keeps the session in memory only.
@@ -253,11 +257,11 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
 
   const refresh = (): Promise<Session | undefined> => {
     activate();
-    const before = current();
+    const before = seen;
     inflight ??= locked(async () => {
       // What another tab wrote while this one waited for the lock wins over a second refresh.
       const stored = read();
-      if (stored?.sessionJwt !== before?.sessionJwt || !stored?.refreshJwt) return adopt(stored);
+      if (before != seen || !stored?.refreshJwt) return adopt(stored);
       try {
         const fresh = await client.refreshSession(stored.refreshJwt);
         // Signed out (or signed in anew) during the request: that wins over the answer.
@@ -268,7 +272,7 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
         adopt(session);
       } catch (error) {
         if (error instanceof DescopeError && error.status < 500 && !(error instanceof RateLimitError)) end(error);
-        else schedule(Math.max((error as Partial<RateLimitError>).retryAfter ?? 0, RETRY / 1000) * 1000);
+        else schedule(Math.max(((error as RateLimitError).retryAfter || 0) * 1000, RETRY));
       }
     })
       .then(current)
