@@ -4,7 +4,8 @@ import { pollSession, type PollSettings } from '../poll/poll-session.js';
 import { ERROR_CODES } from '../protocol/codes.js';
 import { PATHS, type EndpointPath } from '../protocol/paths.js';
 import { emptyResponseSchema, linkResponseSchema, sessionSchema } from '../protocol/schemas.js';
-import { createTransport, type Transport } from '../transport/create-transport.js';
+import type { BudgetedTransport } from '../poll/request-budget.js';
+import { createTransport } from '../transport/create-transport.js';
 import type { RetryPolicy } from '../transport/retry-policy.js';
 import type {
   CallOptions,
@@ -56,7 +57,7 @@ const POLL_DEFAULTS = { timeout: 300_000, interval: 1_000, maxInterval: 2_500, b
  */
 export class EnchantedLinkClient {
   readonly #redirectUrl: string | undefined;
-  readonly #request: Transport;
+  readonly #request: BudgetedTransport;
 
   /**
    * @param options - Project ID and connection settings; see {@link ClientOptions}.
@@ -65,7 +66,7 @@ export class EnchantedLinkClient {
   constructor(options: ClientOptions) {
     assertOptionalObject(options, 'options');
     if (options === undefined) throw new InvalidArgumentError('projectId', 'required');
-    const { projectId, baseUrl, redirectUrl, timeout = DEFAULT_TIMEOUT, fetch, headers } = options;
+    const { projectId, baseUrl, redirectUrl, timeout = DEFAULT_TIMEOUT, fetch, headers, requestBudget } = options;
     assertNonEmptyString(projectId, 'projectId');
     if (/[\s:]/.test(projectId)) throw new InvalidArgumentError('projectId', 'must not contain spaces or colons');
     assertDelay(timeout, 'timeout');
@@ -78,14 +79,17 @@ export class EnchantedLinkClient {
     }
     if (redirectUrl !== undefined) assertHttpUrl(redirectUrl, 'redirectUrl');
     if (baseUrl !== undefined) assertHttpUrl(baseUrl, 'baseUrl');
+    // Duck-typed: `instanceof` would pull the budget's code into every bundle, used or not.
+    if (requestBudget && !(requestBudget.wrap instanceof Function)) throw new InvalidArgumentError('requestBudget', 'expected a RequestBudget');
     this.#redirectUrl = redirectUrl;
-    this.#request = createTransport({
+    const transport = createTransport({
       projectId,
       baseUrl: baseUrl ?? baseUrlForProject(projectId),
       timeout,
       fetch,
       headers,
     });
+    this.#request = requestBudget?.wrap(transport) ?? transport;
   }
 
   /**
@@ -261,12 +265,13 @@ export class EnchantedLinkClient {
   async pollSession(pendingRef: string, options: PollOptions = {}): Promise<Session> {
     assertNonEmptyString(pendingRef, 'pendingRef');
     const settings = normalizePollOptions(options);
-    return pollSession((signal) => this.#checkSession(pendingRef, signal, 'none'), settings);
+    return pollSession((signal, onWait) => this.#checkSession(pendingRef, signal, 'none', onWait), settings);
   }
 
-  async #checkSession(pendingRef: string, signal: AbortSignal | undefined, retry: RetryPolicy) {
+  /** `onWait` marks a poll: with a request budget, it waits its turn among the other sign-ins. */
+  async #checkSession(pendingRef: string, signal: AbortSignal | undefined, retry: RetryPolicy, onWait?: (ms: number) => void) {
     try {
-      return (await this.#request(PATHS.pendingSession, { pendingRef }, sessionSchema, { signal, retry })) as Session;
+      return (await this.#request(PATHS.pendingSession, { pendingRef }, sessionSchema, { signal, retry, onWait })) as Session;
     } catch (error) {
       if (error instanceof DescopeError && error.status === 401 && error.errorCode === ERROR_CODES.pending) return undefined;
       throw error;

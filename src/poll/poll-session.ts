@@ -21,8 +21,11 @@ export interface PollSettings {
   onPoll: ((progress: PollProgress) => void) | undefined;
 }
 
-/** One session check: the session, `undefined` while pending, or a rejection. */
-export type SessionCheck = (signal: AbortSignal) => Promise<Session | undefined>;
+/**
+ * One session check: the session, `undefined` while pending, or a rejection. `onWait` is told when the
+ * check has to wait for the client's request budget, with the estimated wait in ms.
+ */
+export type SessionCheck = (signal: AbortSignal, onWait: (ms: number) => void) => Promise<Session | undefined>;
 
 const MAX_FAILURE_DELAY = 30_000;
 
@@ -61,6 +64,8 @@ export async function pollSession(check: SessionCheck, settings: PollSettings): 
   // Aborted by a wake-up, renewed after every wait: a wake-up during a request is remembered that way.
   let wake = new AbortController();
   const unwatch = watchWakeUps(() => wake.abort());
+  const report = (attempt: number, nextDelayMs: number, status: PollStatus, error?: EnchantedLinkError) =>
+    onPoll?.({ attempt, elapsedMs: Date.now() - started, nextDelayMs, status, ...(error ? { error } : {}) });
   try {
     let wait = interval;
     let failures = 0;
@@ -70,7 +75,7 @@ export async function pollSession(check: SessionCheck, settings: PollSettings): 
       let error: EnchantedLinkError | undefined;
       let nextDelayMs: number;
       try {
-        const session = await check(stop.signal);
+        const session = await check(stop.signal, (ms) => report(attempts - 1, ms, 'queued'));
         stop.signal.throwIfAborted();
         if (session) return session;
         status = 'pending';
@@ -94,7 +99,7 @@ export async function pollSession(check: SessionCheck, settings: PollSettings): 
         }
         error = caught;
       }
-      onPoll?.({ attempt: attempts, elapsedMs: Date.now() - started, nextDelayMs, status, ...(error ? { error } : {}) });
+      report(attempts, nextDelayMs, status, error);
       await sleep(nextDelayMs, stop.signal, status === 'pending' ? wake.signal : undefined);
       // The poll that follows answers whatever woke us.
       if (wake.signal.aborted) wake = new AbortController();

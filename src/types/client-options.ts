@@ -1,3 +1,4 @@
+import type { RequestBudget } from '../poll/request-budget.js';
 import type { LoginOptions, SignUpLoginOptions, SignUpUser } from './login-options.js';
 
 /**
@@ -37,6 +38,13 @@ export interface ClientOptions {
    * @defaultValue `globalThis.fetch`
    */
   fetch?: FetchFunction;
+  /**
+   * A request budget shared by every request of this client (and of any other client given the same
+   * one): a limit per window, polls served in turn, and one shared wait after a 429. For a server that
+   * polls for many users from one IP address; see the guide "Backends polling for many users".
+   * @defaultValue none: each poll reacts to a 429 on its own, as one browser tab should
+   */
+  requestBudget?: RequestBudget;
   /** Extra headers for every request. They cannot replace `authorization`, `accept`, `content-type` or the SDK's own `x-descope-*` headers. */
   headers?: Record<string, string>;
 }
