@@ -3,7 +3,7 @@
 import { importTesting } from './lib.mjs';
 
 const { createEmulator } = await importTesting();
-const emulator = createEmulator({ linkTtlMs: 3_600_000 });
+const emulator = createEmulator({ linkTtlMs: 3_600_000, rateLimit: false }) // load: many users behind one IP;
 const server = await emulator.listen();
 process.stdout.write(`${JSON.stringify({ url: server.url, projectId: emulator.projectId })}\n`);
 process.stdin.resume();

@@ -19,7 +19,8 @@ if (typeof sdk.verifyFromUrl !== 'function') {
 // This thread is the tab that waits: give it a `document` so the fast path is switched on.
 globalThis.document = Object.assign(new EventTarget(), { visibilityState: 'visible' });
 const { createEmulator } = await import(`${DIST}/testing.js`);
-const emulator = createEmulator();
+// Many simulated users share 127.0.0.1; in production each would be its own client (IP).
+const emulator = createEmulator({ rateLimit: false });
 const server = await emulator.listen();
 const client = new sdk.EnchantedLinkClient({ projectId: emulator.projectId, baseUrl: server.url });
 const tab = new Worker(new URL('verify-tab.mjs', import.meta.url), {

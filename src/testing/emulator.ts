@@ -6,6 +6,7 @@ import { sleep } from '../utils/sleep.js';
 import { PAGES, VERIFY_PAGE_PATH } from './pages.js';
 import { errorResponse, jsonResponse, textResponse, withCors } from './responses.js';
 import { API_ROUTES, authorize } from './routes.js';
+import { RateLimiter } from './rate-limit.js';
 import { startServer } from './server.js';
 import { EmulatorState } from './state.js';
 import type {
@@ -58,6 +59,8 @@ class EnchantedLinkEmulator implements Emulator {
   readonly #log: EmulatorRequest[] = [];
   readonly #now: () => number;
   readonly #redirectUrl: string | undefined;
+  readonly #rateLimiter: RateLimiter | undefined;
+  readonly #clientKey: (request: Request, remoteAddress: string | undefined) => string;
   /** URL of the newest open server from listen(). */
   #serverUrl: string | undefined;
 
@@ -70,6 +73,7 @@ class EnchantedLinkEmulator implements Emulator {
     users = [],
     now = () => Date.now(),
     onEmail,
+    rateLimit = {},
   }: EmulatorOptions) {
     for (const [name, value] of Object.entries({ linkTtlMs, sessionTtlSeconds })) {
       if (!(value > 0 && Number.isFinite(value))) throw new RangeError(`${name} must be a positive number, got ${value}`);
@@ -78,6 +82,9 @@ class EnchantedLinkEmulator implements Emulator {
     this.baseUrl = new URL(baseUrl).origin;
     this.#redirectUrl = redirectUrl;
     this.#now = now;
+    this.#rateLimiter = rateLimit === false ? undefined : new RateLimiter(rateLimit, now);
+    this.#clientKey =
+      (rateLimit && rateLimit.clientKey) || ((_request, remoteAddress) => remoteAddress ?? 'emulator');
     this.#state = new EmulatorState({ projectId, linkTtlMs, sessionTtlSeconds, now, users: [...users], onEmail });
   }
 
@@ -96,7 +103,7 @@ class EnchantedLinkEmulator implements Emulator {
   };
 
   handle(request: Request): Promise<Response> {
-    return this.#answer(request, true);
+    return this.#answer(request, { faults: true, client: undefined });
   }
 
   get outbox(): readonly EmulatorEmail[] {
@@ -117,7 +124,8 @@ class EnchantedLinkEmulator implements Emulator {
         headers: { authorization: `Bearer ${this.projectId}`, 'content-type': 'application/json' },
         body: JSON.stringify({ token: link?.token }),
       }),
-      false,
+      // The link is opened on another device: its own client, never rate limited, never faulted.
+      { faults: false, client: false },
     );
     return { status: response.status, body: await response.json() };
   }
@@ -138,10 +146,14 @@ class EnchantedLinkEmulator implements Emulator {
     this.#state.reset();
     this.#faults.clear();
     this.#log.length = 0;
+    this.#rateLimiter?.reset();
   }
 
   async listen(options?: EmulatorListenOptions): Promise<EmulatorServer> {
-    const server = await startServer((request) => this.handle(request), options);
+    const server = await startServer(
+      (request, remoteAddress) => this.#answer(request, { faults: true, client: remoteAddress }),
+      options,
+    );
     this.#serverUrl = server.url;
     return {
       url: server.url,
@@ -152,8 +164,12 @@ class EnchantedLinkEmulator implements Emulator {
     };
   }
 
-  /** Logs the request, applies a fault (unless `withFaults` is false) or routes it, and adds CORS. */
-  async #answer(request: Request, withFaults: boolean): Promise<Response> {
+  /**
+   * Logs the request, applies the rate limit, a fault (unless `faults` is false) or routes it, and adds
+   * CORS. `client` is the peer's address (undefined when there is none), or `false` for a request the
+   * rate limit does not count.
+   */
+  async #answer(request: Request, via: { faults: boolean; client: string | undefined | false }): Promise<Response> {
     const entry: EmulatorRequest = {
       method: request.method,
       path: new URL(request.url).pathname,
@@ -163,11 +179,24 @@ class EnchantedLinkEmulator implements Emulator {
       at: this.#now(),
     };
     this.#log.push(entry);
+    const retryAfter = via.client === false ? undefined : this.#rateLimit(request, entry.path, via.client);
+    if (retryAfter !== undefined) {
+      entry.status = 429;
+      const detail = `too many requests from this client; retry in ${retryAfter} s`;
+      return withCors(errorResponse('rateLimited', detail, { 'retry-after': String(retryAfter) }));
+    }
     // A preflight taking a fault would steal it from the request it precedes.
-    const fault = withFaults && request.method !== 'OPTIONS' ? this.#faults.take(entry.path) : undefined;
+    const fault = via.faults && request.method !== 'OPTIONS' ? this.#faults.take(entry.path) : undefined;
     const response = withCors(await this.#respond(request, entry, fault));
     entry.status = response.status;
     return response;
+  }
+
+  /** Seconds the client must wait, or undefined. Preflights and the HTML pages are not API calls. */
+  #rateLimit(request: Request, path: string, remoteAddress: string | undefined): number | undefined {
+    if (!this.#rateLimiter || request.method === 'OPTIONS') return undefined;
+    if (request.method === 'GET' && PAGES.has(path)) return undefined;
+    return this.#rateLimiter.take(this.#clientKey(request, remoteAddress));
   }
 
   async #respond(request: Request, entry: EmulatorRequest, fault: EmulatorFault | undefined): Promise<Response> {

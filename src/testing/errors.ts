@@ -47,7 +47,7 @@ export const EMULATOR_ERRORS: Readonly<Record<EmulatorErrorName, EmulatorErrorIn
   userNotFound: { status: 400, errorCode: 'E062108', errorDescription: 'User not found', assumed: false },
   /** pending-session before the right link was verified. */
   pending: { status: 401, errorCode: ERROR_CODES.pending, errorDescription: 'Enchanted link is pending', assumed: false },
-  /** The `rate-limit` fault. */
+  /** Over {@link EmulatorOptions.rateLimit} (with `Retry-After: <seconds>`), or the `rate-limit` fault. */
   rateLimited: { status: 429, errorCode: ERROR_CODES.rateLimited, errorDescription: 'Rate limit exceeded', assumed: false },
   /** Missing `Authorization`, not `Bearer`, or another project ID. */
   badAuthorization: { status: 401, errorCode: 'E099001', errorDescription: 'Unauthorized', assumed: true },

@@ -22,6 +22,7 @@ export type {
   EmulatorLink,
   EmulatorListenOptions,
   EmulatorOptions,
+  EmulatorRateLimit,
   EmulatorRequest,
   EmulatorServer,
   EmulatorUser,

@@ -5,7 +5,8 @@ import { MAX_BODY_BYTES } from './body.js';
 import { errorResponse, withCors } from './responses.js';
 import type { EmulatorListenOptions, EmulatorServer } from './types.js';
 
-type Handle = (request: Request) => Promise<Response>;
+/** Answers one request; `remoteAddress` is the peer's IP address (what the rate limit counts by). */
+type Handle = (request: Request, remoteAddress: string | undefined) => Promise<Response>;
 
 /** Serves `handle` on `host:port` until `close()`. */
 export async function startServer(
@@ -59,6 +60,7 @@ async function serve(handle: Handle, origin: string, req: IncomingMessage, res: 
         body: method === 'GET' || method === 'HEAD' ? null : body,
         signal: disconnected.signal,
       }),
+      req.socket.remoteAddress,
     );
   } catch (error) {
     if (disconnected.signal.aborted) return;

@@ -38,6 +38,44 @@ export interface EmulatorOptions {
    * the send is answered 500 {@link EMULATOR_ERRORS}`.internalError` (the email stays in the outbox).
    */
   onEmail?: (email: EmulatorEmail) => void;
+  /**
+   * Descope's rate limit, on by default with the documented numbers: 100 requests per 60 s per client,
+   * then every request of that client answers 429 {@link EMULATOR_ERRORS}`.rateLimited` (`E130429`) with
+   * `Retry-After: <seconds>` for 60 s. A client is an IP address for {@link Emulator.listen}, and the
+   * whole emulator for {@link Emulator.fetch}, {@link Emulator.handle} and {@link emulatorHandlers}
+   * (one test process is one client), unless {@link EmulatorRateLimit.clientKey} says otherwise.
+   * CORS preflights, the emulator's HTML pages and {@link Emulator.click} (another device) are not counted.
+   *
+   * `false` turns it off: only do that in tests that deliberately exceed what Descope allows (load tests),
+   * since a real project would answer 429 there.
+   *
+   * @example
+   * ```ts
+   * createEmulator({ rateLimit: { requests: 1_000 } });                 // 1 000 per 60 s
+   * createEmulator({ rateLimit: { clientKey: (req) => req.headers.get('x-test-client') ?? 'default' } });
+   * createEmulator({ rateLimit: false });                               // load test: no limit
+   * ```
+   */
+  rateLimit?: EmulatorRateLimit | false;
+}
+
+/**
+ * Settings of {@link EmulatorOptions.rateLimit}; each field defaults to Descope's documented value.
+ *
+ * @category Testing
+ */
+export interface EmulatorRateLimit {
+  /** Requests one client may make per window; the next one starts the block. Default `100`. */
+  requests?: number;
+  /** Length of the sliding window, in milliseconds. Default `60_000`. */
+  windowMs?: number;
+  /** How long a client that went over is refused, in milliseconds. Default `60_000`. */
+  blockMs?: number;
+  /**
+   * Which client a request counts against. `remoteAddress` is the peer's IP address for requests to
+   * {@link Emulator.listen}, `undefined` otherwise. Default: `remoteAddress ?? 'emulator'`.
+   */
+  clientKey?: (request: Request, remoteAddress: string | undefined) => string;
 }
 
 /**
@@ -134,7 +172,7 @@ export interface Emulator {
   /** Forgets every fault not applied yet. */
   clearFaults(): void;
   /**
-   * Forgets emails, pending logins, issued sessions, the request log and faults. The users from
+   * Forgets emails, pending logins, issued sessions, the request log, faults and rate-limit counts. The users from
    * {@link EmulatorOptions.users} are restored as they were configured; users created since are removed.
    */
   reset(): void;

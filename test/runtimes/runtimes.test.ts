@@ -12,7 +12,8 @@ import { packedConsumer, runAsync } from '../package/consumer.js';
 import { bin, installRuntimes } from './install.js';
 import type { SmokeConfig } from './smoke.js';
 
-const emulator = createEmulator();
+// Every runtime's flow comes from 127.0.0.1; in production each would be its own client (IP).
+const emulator = createEmulator({ rateLimit: false });
 let server: EmulatorServer;
 let work: string;
 let consumer: string;
