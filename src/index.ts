@@ -22,6 +22,7 @@ export type {
   ClientOptions,
   FetchFunction,
   SendOptions,
+  SharedRequestBudget,
   SignInOptions,
   SignInOrUpOptions,
   SignUpOptions,

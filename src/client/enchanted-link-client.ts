@@ -4,7 +4,7 @@ import { pollSession, type PollSettings } from '../poll/poll-session.js';
 import { ERROR_CODES } from '../protocol/codes.js';
 import { PATHS, type EndpointPath } from '../protocol/paths.js';
 import { emptyResponseSchema, linkResponseSchema, sessionSchema } from '../protocol/schemas.js';
-import type { BudgetedTransport } from '../poll/request-budget.js';
+import type { BudgetedTransport, RequestBudget } from '../poll/request-budget.js';
 import { createTransport } from '../transport/create-transport.js';
 import type { RetryPolicy } from '../transport/retry-policy.js';
 import type {
@@ -80,7 +80,8 @@ export class EnchantedLinkClient {
     if (redirectUrl !== undefined) assertHttpUrl(redirectUrl, 'redirectUrl');
     if (baseUrl !== undefined) assertHttpUrl(baseUrl, 'baseUrl');
     // Duck-typed: `instanceof` would pull the budget's code into every bundle, used or not.
-    if (requestBudget && !(requestBudget.wrap instanceof Function)) throw new InvalidArgumentError('requestBudget', 'expected a RequestBudget');
+    const budget = requestBudget as RequestBudget | undefined;
+    if (budget && !(budget.wrap instanceof Function)) throw new InvalidArgumentError('requestBudget', 'expected a RequestBudget');
     this.#redirectUrl = redirectUrl;
     const transport = createTransport({
       projectId,
@@ -89,7 +90,7 @@ export class EnchantedLinkClient {
       fetch,
       headers,
     });
-    this.#request = requestBudget?.wrap(transport) ?? transport;
+    this.#request = budget?.wrap(transport) ?? transport;
   }
 
   /**

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { RateLimitError } from '../errors/rate-limit-error.js';
 import type { EndpointPath } from '../protocol/paths.js';
 import type { RequestOptions, Transport } from '../transport/create-transport.js';
+import type { SharedRequestBudget } from '../types/client-options.js';
 
 /**
  * @internal The client's transport, seen through a budget. `onWait` marks a poll (of `body.pendingRef`):
@@ -70,7 +71,7 @@ const FORGET_AFTER_MS = 15 * 60_000;
  * const client = new EnchantedLinkClient({ projectId: 'P2abc…', requestBudget: new RequestBudget() });
  * ```
  */
-export class RequestBudget {
+export class RequestBudget implements SharedRequestBudget {
   /** Requests allowed per window. */
   readonly requests: number;
   /** Window length, ms. */

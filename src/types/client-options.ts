@@ -1,4 +1,3 @@
-import type { RequestBudget } from '../poll/request-budget.js';
 import type { LoginOptions, SignUpLoginOptions, SignUpUser } from './login-options.js';
 
 /**
@@ -44,9 +43,24 @@ export interface ClientOptions {
    * polls for many users from one IP address; see the guide "Backends polling for many users".
    * @defaultValue none: each poll reacts to a 429 on its own, as one browser tab should
    */
-  requestBudget?: RequestBudget;
+  requestBudget?: SharedRequestBudget;
   /** Extra headers for every request. They cannot replace `authorization`, `accept`, `content-type` or the SDK's own `x-descope-*` headers. */
   headers?: Record<string, string>;
+}
+
+/**
+ * What {@link ClientOptions.requestBudget} takes: a {@link RequestBudget} (`new RequestBudget()`). This
+ * interface only names the budget's public, read-only surface.
+ *
+ * @category Polling
+ */
+export interface SharedRequestBudget {
+  /** Requests allowed per window. */
+  readonly requests: number;
+  /** Window length, ms. */
+  readonly windowMs: number;
+  /** How many requests are waiting for their turn now. */
+  readonly queued: number;
 }
 
 /** Options every call accepts. @category Client */

@@ -1,7 +1,8 @@
 // A morning rush on the Node example: 200 users start signing in within 10 s, each clicks the right link
 // 20 to 60 s after the email, and each browser long-polls GET /login/status the way the example expects.
 // All of it against the emulator with Descope's rate limit (100 requests per 60 s, then 60 s of 429),
-// in simulated time: the example's handler is driven in process, with fake timers.
+// in simulated time: the example's handler is driven in process, with fake timers. An e2e test: the example
+// runs on the built package, as it would in production, and the 200-user scenario takes seconds.
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
