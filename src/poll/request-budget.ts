@@ -176,7 +176,7 @@ export class RequestBudget implements SharedRequestBudget {
     this.#pausedUntil = until;
     this.#pauseMs = ms;
     // The first request after the pause goes alone, the rest at the pace (see #pump).
-    this.#next = until + this.#tolerance;
+    this.#next = Math.max(this.#next, until + this.#tolerance);
     this.#schedule();
   }
 
