@@ -31,6 +31,7 @@ export default defineConfig({
         resolve: {
           alias: {
             'enchanted-link/testing': resolve('src/testing/index.ts'),
+            'enchanted-link/server': resolve('src/server/index.ts'),
             'enchanted-link': resolve('src/index.ts'),
           },
         },

@@ -2,6 +2,7 @@
 // Descope (or DESCOPE_BASE_URL); without it, to the embedded emulator, whose outbox page shows the emails.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SessionValidator } from 'enchanted-link/server';
 import { createLoginHandler } from './app.js';
 import { createServerClient } from './client.js';
 
@@ -26,7 +27,8 @@ const server = createServer();
 await new Promise<void>((resolve) => server.listen(Number(PORT), HOST, resolve));
 const url = PUBLIC_URL ?? `http://${HOST}:${(server.address() as AddressInfo).port}`;
 const client = createServerClient({ projectId, baseUrl, redirectUrl: `${url}/verify` });
-server.on('request', createLoginHandler({ client, log }));
+const sessions = new SessionValidator({ projectId, ...(baseUrl ? { baseUrl } : {}) });
+server.on('request', createLoginHandler({ client, log, sessions }));
 log({ event: 'server.listening', url });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

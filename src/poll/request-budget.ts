@@ -1,19 +1,19 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { RateLimitError } from '../errors/rate-limit-error.js';
 import type { EndpointPath } from '../protocol/paths.js';
-import type { RequestOptions, Transport } from '../transport/create-transport.js';
+import type { BodySchema, RequestOptions, Transport } from '../transport/create-transport.js';
 import type { SharedRequestBudget } from '../types/client-options.js';
 
 /**
  * @internal The client's transport, seen through a budget. `onWait` marks a poll (of `body.pendingRef`):
  * it is told the estimated wait when it has to queue.
  */
-export type BudgetedTransport = (
+export type BudgetedTransport = <T>(
   path: EndpointPath,
-  body: object,
-  schema: Parameters<Transport>[2],
+  body: object | undefined,
+  schema: BodySchema<T>,
   options: RequestOptions & { onWait?: ((ms: number) => void) | undefined },
-) => Promise<unknown>;
+) => Promise<T>;
 
 /**
  * Options of {@link RequestBudget}.

@@ -39,6 +39,12 @@ export interface EmulatorOptions {
    */
   onEmail?: (email: EmulatorEmail) => void;
   /**
+   * Whether `POST /v1/auth/refresh` answers with a new refresh JWT (and revokes the one it was given), as
+   * Descope does for projects that rotate refresh tokens. Default `false`: the answer has no `refreshJwt`
+   * and the same refresh JWT keeps working.
+   */
+  rotateRefreshJwt?: boolean;
+  /**
    * Descope's rate limit, on by default with the documented numbers: 100 requests per 60 s per client,
    * then every request of that client answers 429 {@link EMULATOR_ERRORS}`.rateLimited` (`E130429`) with
    * `Retry-After: <seconds>` for 60 s. A client is an IP address for {@link Emulator.listen}, and the
@@ -177,8 +183,22 @@ export interface Emulator {
    */
   reset(): void;
   /**
+   * Replaces the key that signs session and refresh JWTs with a new one (new `kid`), as a key rotation
+   * at Descope does. The previous keys stay published at `GET /v2/keys/<projectId>`, so JWTs they signed
+   * keep verifying, unless `retirePrevious` is `true`. Keys survive {@link Emulator.reset}.
+   * The emulator signs with ES256 (ECDSA P-256) keys; validators take the algorithm from each key.
+   *
+   * @param options - `retirePrevious`: also stop publishing every older key. Default `false`.
+   * @returns The `kid` of the new key.
+   * @example
+   * ```ts
+   * const kid = await emu.rotateKeys();
+   * ```
+   */
+  rotateKeys(options?: { retirePrevious?: boolean }): Promise<string>;
+  /**
    * Serves the emulator over real HTTP (Node only; `node:http` is loaded on demand). Adds CORS to every
-   * answer, serves `GET /verify?t=…` (a page that verifies the link) and `GET /` (the outbox), answers
+   * answer, serves `GET /verify?t=…` (a page that verifies the link when the person clicks "Sign me in") and `GET /` (the outbox), answers
    * 413 above 1 MB of body and destroys the socket for `drop-connection`. While it is open, the default
    * redirect URL is `${url}/verify`.
    *

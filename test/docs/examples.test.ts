@@ -41,9 +41,12 @@ const snippets = [...fromMarkdown('README.md'), ...fromMarkdown('ARCHITECTURE.md
 const PRELUDE = `
 import * as main from 'enchanted-link';
 import * as testing from 'enchanted-link/testing';
+import * as server from 'enchanted-link/server';
 import * as vitest from 'vitest';
 declare const client: main.EnchantedLinkClient;
 declare const emu: testing.Emulator;
+declare const sessions: server.SessionValidator;
+declare const request: Request;
 declare const emulator: testing.Emulator;
 declare const pendingRef: string;
 declare const token: string;
@@ -55,12 +58,17 @@ declare function render(text: string): void;
 declare function report(name: string): void;
 `;
 
-const [mainNames, testingNames] = await Promise.all([import('../../src/index.js'), import('../../src/testing/index.js')]).then((m) =>
+const [mainNames, testingNames, serverNames] = await Promise.all([
+  import('../../src/index.js'),
+  import('../../src/testing/index.js'),
+  import('../../src/server/index.js'),
+]).then((m) =>
   m.map((module) => Object.keys(module)),
 );
 const GLOBALS: Array<[string, string[]]> = [
   ['main', mainNames!],
   ['testing', testingNames!],
+  ['server', serverNames!],
   ['vitest', ['expect', 'beforeAll', 'afterEach', 'afterAll']],
 ];
 

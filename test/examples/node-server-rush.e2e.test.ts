@@ -1,5 +1,6 @@
 // A morning rush on the Node example: 200 users start signing in within 10 s, each clicks the right link
-// 20 to 60 s after the email, and each browser long-polls GET /login/status the way the example expects.
+// 20 to 60 s after the email (its confirm page, then the button), and each browser long-polls
+// POST /login/status the way the example expects.
 // All of it against the emulator with Descope's rate limit (100 requests per 60 s, then 60 s of 429),
 // in simulated time: the example's handler is driven in process, with fake timers. An e2e test: the example
 // runs on the built package, as it would in production, and the 200-user scenario takes seconds.
@@ -22,12 +23,23 @@ interface Answer {
   body: any;
 }
 
-/** One request to the example's handler, as node:http would deliver it; resolves with the JSON answer. */
-function request(handler: (req: IncomingMessage, res: ServerResponse) => void, method: string, url: string, body?: unknown): Promise<Answer> {
-  const req = Object.assign(Readable.from(body === undefined ? [] : [Buffer.from(JSON.stringify(body))]), {
+/** One request to the example's handler, as node:http would deliver it from a page of its own origin. */
+function request(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  method: string,
+  url: string,
+  body?: Record<string, string>,
+  type: 'json' | 'form' = 'json',
+): Promise<Answer> {
+  const payload = body === undefined ? undefined : type === 'json' ? JSON.stringify(body) : new URLSearchParams(body).toString();
+  const req = Object.assign(Readable.from(payload === undefined ? [] : [Buffer.from(payload)]), {
     method,
     url,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      host: 'app.example',
+      'sec-fetch-site': 'same-origin',
+      ...(payload === undefined ? {} : { 'content-type': type === 'json' ? 'application/json' : 'application/x-www-form-urlencoded' }),
+    },
   });
   return new Promise((resolve) => {
     let status = 0;
@@ -75,7 +87,7 @@ async function rush(requestBudget: RequestBudget) {
   });
   const handler = createLoginHandler({ client, log: () => {}, waitMs: 25_000 });
   /** A page that, answered 429, asks again after `Retry-After`, as the example's API documents. */
-  const ask = async (method: string, url: string, body?: unknown): Promise<Answer> => {
+  const ask = async (method: string, url: string, body?: Record<string, string>): Promise<Answer> => {
     for (;;) {
       const answer = await request(handler, method, url, body);
       if (answer.status !== 429) return answer;
@@ -93,11 +105,17 @@ async function rush(requestBudget: RequestBudget) {
       setTimeout(
         async () => {
           const token = emu.lastEmail(email)?.links.find((link) => link.correct)?.token ?? '';
-          // The verify page says "could not reach the sign-in service, reload": the user reloads once, a minute later.
-          let verified = await request(handler, 'GET', `/verify?t=${encodeURIComponent(token)}`);
+          // The link opens the confirm page; the user clicks its button, which posts its form.
+          const confirm = async () => {
+            const page = await request(handler, 'GET', `/verify?t=${encodeURIComponent(token)}`);
+            const csrf = /name="csrf" value="([^"]*)"/.exec(String(page.body))?.[1] ?? '';
+            return request(handler, 'POST', '/verify', { t: token, csrf: csrf.replaceAll('&amp;', '&') }, 'form');
+          };
+          // "Could not reach the sign-in service, open the link again": the user does, once, a minute later.
+          let verified = await confirm();
           if (verified.status === 502) {
             await new Promise((resolve) => setTimeout(resolve, 60_000));
-            verified = await request(handler, 'GET', `/verify?t=${encodeURIComponent(token)}`);
+            verified = await confirm();
           }
           resolve(verified.status === 200 ? Date.now() : Number.NaN);
         },
@@ -106,7 +124,7 @@ async function rush(requestBudget: RequestBudget) {
     );
     // The browser long-polls until signed in.
     for (;;) {
-      const answer = await ask('GET', `/login/status?handle=${encodeURIComponent(login.body.handle)}`);
+      const answer = await ask('POST', '/login/status', { handle: login.body.handle });
       if (answer.status !== 200) return { status: `status ${answer.status} ${answer.body.error}` };
       if (answer.body.status === 'signed_in') return { status: 'signed_in', latency: Date.now() - (await click), total: Date.now() - sentAt };
     }
