@@ -108,13 +108,15 @@ export function installSimulatedClock(start = Date.parse('2026-12-01T09:00:00Z')
       return live.size;
     },
     /**
-     * Runs timers until `done()` is true, nothing is scheduled, or simulated `limitMs` passed. Returns the
-     * simulated milliseconds elapsed.
+     * Runs timers until `done()` is true, nothing is scheduled, or simulated `limitMs` passed; never moves
+     * time on while `busy()` is true. Returns the simulated milliseconds elapsed.
      */
-    async run(done, limitMs = Number.POSITIVE_INFINITY) {
+    async run(done, limitMs = Number.POSITIVE_INFINITY, busy = () => false) {
       const from = now;
       await settle();
       while (!done() && now - from < limitMs) {
+        // Time stands still while `busy()`: e.g. a request whose answer takes real time (signing a JWT).
+        while (busy()) await tick();
         while (heap.length > 0 && !live.has(heap[0].id)) pop();
         if (heap.length === 0) {
           await settle();
