@@ -10,6 +10,7 @@ export { RequestBudget, type RequestBudgetOptions } from './poll/request-budget.
 
 export { EnchantedLinkError, isEnchantedLinkError } from './errors/enchanted-link-error.js';
 export { InvalidArgumentError } from './errors/invalid-argument-error.js';
+export { HttpError } from './errors/http-error.js';
 export { DescopeError } from './errors/descope-error.js';
 export { RateLimitError } from './errors/rate-limit-error.js';
 export { ResponseValidationError, type ValidationIssue } from './errors/response-validation-error.js';

@@ -1,19 +1,13 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { RateLimitError } from '../errors/rate-limit-error.js';
-import type { EndpointPath } from '../protocol/paths.js';
-import type { BodySchema, RequestOptions, Transport } from '../transport/create-transport.js';
+import type { Call, Transport } from '../transport/create-transport.js';
 import type { SharedRequestBudget } from '../types/client-options.js';
 
 /**
  * @internal The client's transport, seen through a budget. `onWait` marks a poll (of `body.pendingRef`):
  * it is told the estimated wait when it has to queue.
  */
-export type BudgetedTransport = <T>(
-  path: EndpointPath,
-  body: object | undefined,
-  schema: BodySchema<T>,
-  options: RequestOptions & { onWait?: ((ms: number) => void) | undefined },
-) => Promise<T>;
+export type BudgetedTransport = <T>(call: Call<T> & { onWait?: ((ms: number) => void) | undefined }) => Promise<T>;
 
 /**
  * Options of {@link RequestBudget}.
@@ -115,11 +109,11 @@ export class RequestBudget implements SharedRequestBudget {
 
   /** @internal Sends every request of `transport` through this budget, and tells it of every 429. */
   wrap(transport: Transport): BudgetedTransport {
-    return async (path, body, schema, options) => {
-      const { signal, onWait } = options;
-      await this.take(signal, onWait && (body as { pendingRef: string }).pendingRef, onWait);
+    return async (call) => {
+      const { signal, onWait } = call;
+      await this.take(signal, onWait && (call.body as { pendingRef: string }).pendingRef, onWait);
       try {
-        return await transport(path, body, schema, options);
+        return await transport(call);
       } catch (error) {
         if (error instanceof RateLimitError) this.pause(error.retryAfter * 1000);
         throw error;
