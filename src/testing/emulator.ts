@@ -18,6 +18,8 @@ import type {
   EmulatorListenOptions,
   EmulatorOptions,
   EmulatorRequest,
+  EmulatorScanOptions,
+  EmulatorScanResult,
   EmulatorServer,
 } from './types.js';
 
@@ -28,7 +30,7 @@ const DEFAULT_BASE_URL = 'https://api.descope.com';
 /**
  * Creates an in-memory, stateful Descope enchanted-link backend for offline tests. It speaks the wire
  * protocol of the six endpoints, emails three numbered links to its {@link Emulator.outbox} on each
- * send, and can inject faults. Reach it through {@link Emulator.fetch}, {@link emulatorHandlers} (msw)
+ * send, and can inject faults. Reach it through {@link Emulator.fetch}, {@link enchanted-link/testing/msw!emulatorHandlers | emulatorHandlers} (msw)
  * or {@link Emulator.listen} (real HTTP). Browser-safe: nothing Node-only is loaded until `listen()`.
  *
  * @param options - See {@link EmulatorOptions}; all optional.
@@ -59,6 +61,7 @@ class EnchantedLinkEmulator implements Emulator {
   readonly #log: EmulatorRequest[] = [];
   readonly #now: () => number;
   readonly #redirectUrl: string | undefined;
+  readonly #approvedDomains: readonly string[] | undefined;
   readonly #rateLimiter: RateLimiter | undefined;
   readonly #clientKey: (request: Request, remoteAddress: string | undefined) => string;
   /** URL of the newest open server from listen(). */
@@ -74,6 +77,7 @@ class EnchantedLinkEmulator implements Emulator {
     now = () => Date.now(),
     onEmail,
     rateLimit = {},
+    approvedDomains,
   }: EmulatorOptions) {
     for (const [name, value] of Object.entries({ linkTtlMs, sessionTtlSeconds })) {
       if (!(value > 0 && Number.isFinite(value))) throw new RangeError(`${name} must be a positive number, got ${value}`);
@@ -81,6 +85,12 @@ class EnchantedLinkEmulator implements Emulator {
     this.projectId = projectId;
     this.baseUrl = new URL(baseUrl).origin;
     this.#redirectUrl = redirectUrl;
+    this.#approvedDomains = approvedDomains?.map((domain) => {
+      if (typeof domain !== 'string' || !/^[a-z0-9.-]+$/i.test(domain)) {
+        throw new TypeError(`approvedDomains must be host names, got ${JSON.stringify(domain)}`);
+      }
+      return domain.toLowerCase().replace(/^\.+|\.+$/g, '');
+    });
     this.#now = now;
     this.#rateLimiter = rateLimit === false ? undefined : new RateLimiter(rateLimit, now);
     this.#clientKey =
@@ -115,19 +125,46 @@ class EnchantedLinkEmulator implements Emulator {
   }
 
   async click(loginId: string, which: 'right' | 'wrong' = 'right'): Promise<EmulatorClickResult> {
+    const link = this.#newestEmail(loginId).links.find(({ correct }) => correct === (which === 'right'));
+    const response = await this.#verifyAsAnotherDevice(link?.token);
+    return { status: response.status, body: await response.json() };
+  }
+
+  async scan(loginId: string, { runScripts = false, fetch = globalThis.fetch }: EmulatorScanOptions = {}): Promise<EmulatorScanResult[]> {
+    const results: EmulatorScanResult[] = [];
+    for (const { number, url, token } of this.#newestEmail(loginId).links) {
+      const served = this.#serves(url) && PAGES.has(new URL(url).pathname);
+      const page = served ? await this.#answer(new Request(url), { faults: false, client: false }) : await fetch(url);
+      await page.body?.cancel();
+      const result: EmulatorScanResult = { number, url, status: page.status };
+      if (runScripts) result.verifyStatus = (await this.#verifyAsAnotherDevice(token)).status;
+      results.push(result);
+    }
+    return results;
+  }
+
+  #newestEmail(loginId: string): EmulatorEmail {
     const email = this.lastEmail(loginId);
     if (!email) throw new Error(`No email was sent for ${loginId}`);
-    const link = email.links.find(({ correct }) => correct === (which === 'right'));
-    const response = await this.#answer(
+    return email;
+  }
+
+  /** Whether `url` is on an origin this emulator answers (its base URL or its open server). */
+  #serves(url: string): boolean {
+    const { origin } = new URL(url);
+    return origin === this.baseUrl || origin === this.#serverUrl;
+  }
+
+  /** What the page behind a link does, from another device: its own client, never rate limited or faulted. */
+  #verifyAsAnotherDevice(token: string | undefined): Promise<Response> {
+    return this.#answer(
       new Request(`${this.baseUrl}${PATHS.verify}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${this.projectId}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ token: link?.token }),
+        body: JSON.stringify({ token }),
       }),
-      // The link is opened on another device: its own client, never rate limited, never faulted.
       { faults: false, client: false },
     );
-    return { status: response.status, body: await response.json() };
   }
 
   get requests(): readonly EmulatorRequest[] {
@@ -226,7 +263,13 @@ class EnchantedLinkEmulator implements Emulator {
     if (api && method === 'POST') {
       const refreshJwt = authorize(request.headers.get('authorization'), this.projectId);
       const defaultRedirectUrl = this.#redirectUrl ?? `${this.#serverUrl ?? this.baseUrl}${VERIFY_PAGE_PATH}`;
-      return jsonResponse(200, api({ state: this.#state, fields: bodyFields(body), refreshJwt, defaultRedirectUrl }));
+      return jsonResponse(200, api({
+          state: this.#state,
+          fields: bodyFields(body),
+          refreshJwt,
+          defaultRedirectUrl,
+          approvedDomains: this.#approvedDomains,
+        }));
     }
     if (!page && !api) return errorResponse('routeNotFound', `${method} ${path}`);
     const allowed = api ? 'POST' : 'GET';

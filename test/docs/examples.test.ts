@@ -41,6 +41,7 @@ const snippets = [...fromMarkdown('README.md'), ...fromMarkdown('ARCHITECTURE.md
 const PRELUDE = `
 import * as main from 'enchanted-link';
 import * as testing from 'enchanted-link/testing';
+import * as testingMsw from 'enchanted-link/testing/msw';
 import * as vitest from 'vitest';
 declare const client: main.EnchantedLinkClient;
 declare const emu: testing.Emulator;
@@ -55,12 +56,17 @@ declare function render(text: string): void;
 declare function report(name: string): void;
 `;
 
-const [mainNames, testingNames] = await Promise.all([import('../../src/index.js'), import('../../src/testing/index.js')]).then((m) =>
+const [mainNames, testingNames, mswNames] = await Promise.all([
+  import('../../src/index.js'),
+  import('../../src/testing/index.js'),
+  import('../../src/testing/msw.js'),
+]).then((m) =>
   m.map((module) => Object.keys(module)),
 );
 const GLOBALS: Array<[string, string[]]> = [
   ['main', mainNames!],
   ['testing', testingNames!],
+  ['testingMsw', mswNames!],
   ['vitest', ['expect', 'beforeAll', 'afterEach', 'afterAll']],
 ];
 
