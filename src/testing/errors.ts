@@ -73,6 +73,8 @@ export const EMULATOR_ERRORS: Readonly<Record<EmulatorErrorName, EmulatorErrorIn
     errorDescription: 'Redirect URL is not in the approved domains',
     assumed: true,
   },
+  /** A request to {@link Emulator.listen}'s server from a web origin it does not allow, or for a `Host` it does not serve. */
+  originNotAllowed: { status: 403, errorCode: 'E099013', errorDescription: 'Origin not allowed', assumed: true },
   /** A path the emulator does not serve. */
   routeNotFound: { status: 404, errorCode: 'E099008', errorDescription: 'Not found', assumed: true },
   /** A known path with the wrong method (e.g. GET on an API path). */
@@ -104,6 +106,7 @@ export type EmulatorErrorName =
   | 'linkAlreadyUsed'
   | 'unknownPendingRef'
   | 'redirectUrlNotApproved'
+  | 'originNotAllowed'
   | 'routeNotFound'
   | 'methodNotAllowed'
   | 'bodyTooLarge'

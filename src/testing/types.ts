@@ -290,6 +290,17 @@ export interface EmulatorListenOptions {
   port?: number;
   /** Interface to bind. Default `'127.0.0.1'`. */
   host?: string;
+  /**
+   * Which web origins may call the API from a browser (CORS). Default `'loopback'`: pages served from
+   * `localhost`, `*.localhost`, `127.x.x.x` or `[::1]`, on any port and scheme. A request carrying another
+   * `Origin` (a preflight included) is refused with 403 {@link EMULATOR_ERRORS}`.originNotAllowed`, so
+   * a web page you happen to visit cannot use the emulator. `'*'` allows every origin (the risk: any page
+   * can send sign-ins and read answers); a list allows those exact origins besides loopback ones.
+   * Requests without `Origin` (Node, curl) are always served. The HTML pages (outbox, verify) never carry
+   * CORS headers, so no other origin can read the outbox; while bound to a loopback address, requests
+   * whose `Host` is not a loopback name are refused (DNS rebinding).
+   */
+  allowOrigins?: 'loopback' | '*' | readonly string[];
 }
 
 /**
