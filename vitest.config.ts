@@ -1,9 +1,24 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/browser/fixtures/chromium.js';
 
 const { version } = JSON.parse(readFileSync('./package.json', 'utf8')) as { version: string };
+
+// The layers of tests, one vitest project each (the file name says the layer):
+//   unit      test/**/*.test.ts            in process: msw, the emulator, fake timers (`npm test`, seconds)
+//   fuzz      the property-based files     the same files as unit, at their full number of runs
+//   browser   test/**/*.browser.test.ts    in a Chromium page (vitest browser mode)
+//   e2e       test/**/*.e2e.test.ts        driven from Node: Playwright pages, CLI and example processes
+//   package   test/package/**              the packed tarball installed in a throwaway consumer
+//   runtimes  test/runtimes/**             the packed tarball on Node 22, Bun, Deno and workerd (~500 MB, cached)
+// `vitest run` with no --project runs them all in one run, so one plain `Tests:` line sums every layer.
+const LAYERED = ['test/**/*.browser.test.ts', 'test/**/*.e2e.test.ts', 'test/package/**', 'test/runtimes/**'];
+const FUZZ = ['test/reliability/fuzz.test.ts', 'test/reliability/abort-races.test.ts'];
+// Layers that run what `npm run build` produces (the global setup builds dist/ when a source is newer) in
+// other processes: starting Node or Chromium takes seconds on a busy 2-core machine, hence the longer limits.
+const PROCESSES = { environment: 'node', globalSetup: ['./test/global-setup.ts'], testTimeout: 30_000, hookTimeout: 120_000 };
 
 export default defineConfig({
   define: { __SDK_VERSION__: JSON.stringify(version) },
@@ -12,16 +27,21 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: {
-          name: 'node',
-          environment: 'node',
-          globalSetup: ['./test/global-setup.ts'],
-          include: ['test/**/*.test.ts'],
-          exclude: ['test/**/*.browser.test.ts'],
+        // In-process tests import the package by name (as the examples do) and get the sources, not dist/.
+        resolve: {
+          alias: {
+            'enchanted-link/testing': resolve('src/testing/index.ts'),
+            'enchanted-link': resolve('src/index.ts'),
+          },
         },
+        test: { name: 'unit', environment: 'node', include: ['test/**/*.test.ts'], exclude: LAYERED },
       },
       {
-        // In-page behaviour in Debian's Chromium (the multi-tab flows are Playwright tests in `node`).
+        extends: true,
+        test: { name: 'fuzz', environment: 'node', include: FUZZ, env: { FC_FULL: '1' } },
+      },
+      {
+        // In-page behaviour in Debian's Chromium (the multi-tab flows are Playwright tests in `e2e`).
         extends: true,
         test: {
           name: 'browser',
@@ -35,6 +55,9 @@ export default defineConfig({
           },
         },
       },
+      { extends: true, test: { name: 'e2e', include: ['test/**/*.e2e.test.ts'], ...PROCESSES } },
+      { extends: true, test: { name: 'package', include: ['test/package/**/*.test.ts'], ...PROCESSES } },
+      { extends: true, test: { name: 'runtimes', include: ['test/runtimes/**/*.test.ts'], ...PROCESSES } },
     ],
   },
 });

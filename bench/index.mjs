@@ -1,39 +1,22 @@
 // `npm run bench`: builds the package, runs every benchmark part in its own process against a snapshot
-// of the build, and writes BENCHMARKS.md and bench/polling.svg. About 6 minutes; progress on stderr.
-// The same-browser fast path runs last.
+// of the build, and writes BENCHMARKS.md (and the images the parts draw) from that run alone. Progress on
+// stderr. A part is a script that prints one section (see result.mjs) as its last stdout line; add one
+// by adding a row to PARTS.
+//
+// `--report-only` rewrites BENCHMARKS.md from the last run's results (bench/.snapshot/results.json),
+// e.g. after changing how the report is laid out; it measures nothing.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pollingChart } from './chart.mjs';
 import { ROOT, progress, runPart } from './lib.mjs';
-import { report, runStamp } from './report.mjs';
+import { report, runStamp, sampleLoad } from './report.mjs';
 
-const started = Date.now();
-const snapshot = join(ROOT, 'bench/.snapshot');
-const write = (results) => {
-  writeFileSync(join(snapshot, 'results.json'), JSON.stringify(results, null, 2));
-  writeFileSync(join(ROOT, 'bench/polling.svg'), pollingChart(results.polling.results));
-  writeFileSync(join(ROOT, 'BENCHMARKS.md'), report(results));
-};
-// `--report-only`: rewrite BENCHMARKS.md and the chart from the last run's figures (sizes re-measured).
-if (process.argv.includes('--report-only')) {
-  process.env.BENCH_DIST = join(snapshot, 'dist');
-  const results = JSON.parse(readFileSync(join(snapshot, 'results.json'), 'utf8'));
-  results.size = await runPart('size.mjs', { args: ['--json'] });
-  write(results);
-  process.exit(0);
-}
-const stamp = runStamp();
-progress('index', 'building the package (npm run build)');
-const built = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-if (built.status !== 0) throw new Error('npm run build failed');
-rmSync(snapshot, { recursive: true, force: true });
-mkdirSync(snapshot, { recursive: true });
-cpSync(join(ROOT, 'dist'), join(snapshot, 'dist'), { recursive: true });
-process.env.BENCH_DIST = join(snapshot, 'dist');
+/** The SDK's dependencies and the peers it is compared with: their versions go into the report. */
+const PACKAGES = ['ky', 'zod', '@descope/core-js-sdk', 'esbuild'];
 
 const gc = { flags: ['--expose-gc'] };
-const parts = [
+/** [key, script, options, extra environment], in report order. */
+const PARTS = [
   ['size', 'size.mjs', { args: ['--json'] }],
   ['overhead', 'overhead.mjs'],
   ['profile', 'profile.mjs'],
@@ -45,13 +28,45 @@ const parts = [
   // Last: it depends on the same-browser fast path, which is feature-checked.
   ['fastPath', 'fast-path.mjs'],
 ];
-const results = { stamp };
-for (const [name, file, options = {}, env = {}] of parts) {
-  progress('index', `${name}: node ${file} (${Math.round((Date.now() - started) / 1000)} s so far)`);
-  Object.assign(process.env, env);
-  results[name] = await runPart(file, options);
-  for (const key of Object.keys(env)) delete process.env[key];
+
+const snapshot = join(ROOT, 'bench/.snapshot');
+const resultsFile = join(snapshot, 'results.json');
+
+function write(results) {
+  writeFileSync(resultsFile, JSON.stringify(results, null, 2));
+  for (const image of results.sections.flatMap((s) => s.images ?? [])) writeFileSync(join(ROOT, image.file), image.svg);
+  writeFileSync(join(ROOT, 'BENCHMARKS.md'), report(results));
 }
-results.runtimeSeconds = (Date.now() - started) / 1000;
-write(results);
-progress('index', `wrote BENCHMARKS.md and bench/polling.svg in ${Math.round(results.runtimeSeconds)} s`);
+
+if (process.argv.includes('--report-only')) {
+  write(JSON.parse(readFileSync(resultsFile, 'utf8')));
+  process.exit(0);
+}
+
+const started = Date.now();
+// Taken before the build, so the tree's state is the one the build saw.
+const stamp = runStamp(PACKAGES);
+const load = sampleLoad();
+progress('index', 'building the package (npm run build)');
+const built = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+if (built.status !== 0) throw new Error('npm run build failed');
+rmSync(snapshot, { recursive: true, force: true });
+mkdirSync(snapshot, { recursive: true });
+cpSync(join(ROOT, 'dist'), join(snapshot, 'dist'), { recursive: true });
+process.env.BENCH_DIST = join(snapshot, 'dist');
+
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+const sections = [];
+for (const [key, file, options = {}, env = {}] of PARTS) {
+  if (only && !only.includes(key)) continue;
+  progress('index', `${key}: node ${file} (${Math.round((Date.now() - started) / 1000)} s so far)`);
+  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, env);
+  sections.push({ key, ...(await runPart(file, options)) });
+  for (const [name, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+}
+write({ stamp, ...(only ? { only } : {}), load: load.stop(), runtimeSeconds: (Date.now() - started) / 1000, sections });
+progress('index', `wrote BENCHMARKS.md in ${Math.round((Date.now() - started) / 1000)} s`);

@@ -1,6 +1,7 @@
 // 4. Leaks: 10,000 pollSession calls aborted at random points (before the call, during a request,
 // during a wait) against an in-process fetch stub. Run with --expose-gc in its own process.
 import { emit, importSdk, prng, progress } from './lib.mjs';
+import { fig, format, target } from './result.mjs';
 import { pendingFetch } from './stub-fetch.mjs';
 
 const CALLS = Number(process.env.LEAK_CALLS ?? 10_000);
@@ -55,13 +56,29 @@ const resourcesAfter = resources();
 // Anything in the "after" list that the "before" list did not have is left behind by the calls.
 const left = [...resourcesAfter];
 for (const r of resourcesBefore) left.splice(left.indexOf(r), 1);
+const heapGrowth = after.heapUsed - before.heapUsed;
 emit({
-  calls: CALLS,
-  seed: SEED,
-  outcomes,
-  heapGrowth: after.heapUsed - before.heapUsed,
-  rssGrowth: after.rss - before.rss,
-  resourcesBefore,
-  resourcesAfter,
-  leftBehind: left,
+  title: 'Leaks',
+  method: [
+    `${CALLS.toLocaleString('en')} \`pollSession\` calls (batches of ${BATCH} in parallel, after a warm-up of ${BATCH}) against an in-process stub
+that answers "not clicked yet" after 0–2 ms and honours the abort signal, each with \`interval: 3, maxInterval: 6\` and aborted
+at a random point 0–30 ms after the call: ${outcomes.abortedBeforeCall} before the call started, ${outcomes.aborted} during a request or a wait,
+${outcomes.settledOtherwise} settled otherwise. Own process with \`--expose-gc\`; heap measured after five rounds of \`gc()\` and a macrotask,
+before and after. Active resources from \`process.getActiveResourcesInfo()\`.`,
+  ],
+  tables: [
+    {
+      columns: ['heap growth', 'RSS growth', 'resources after', 'new since before'],
+      rows: [[fig(heapGrowth / 1024, 'KB'), fig((after.rss - before.rss) / 2 ** 20, 'MB'), resourcesAfter.join(', ') || 'none', left.join(', ') || 'none']],
+    },
+  ],
+  targets: [
+    target('Heap growth', fig(heapGrowth / 2 ** 20, 'MB', 2), fig(1, 'MB', 2)),
+    target('Timers, sockets or handles left behind', fig(left.length, ''), fig(0, '')),
+  ],
+  findings: [
+    `Heap growth per call: ${format(fig(heapGrowth / CALLS, 'B'))}.`,
+    `RSS grew ${format(fig((after.rss - before.rss) / 2 ** 20, 'MB'))} (memory V8 keeps from the peak, not live objects).`,
+  ],
+  seeds: { leaks: SEED },
 });

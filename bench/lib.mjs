@@ -1,5 +1,7 @@
 // Small helpers shared by the benchmark parts: statistics, a seeded PRNG, formatting, child processes.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -67,3 +69,12 @@ export const emit = (result) => process.stdout.write(`${JSON.stringify(result)}\
 export const DIST = process.env.BENCH_DIST ?? `${ROOT}dist`;
 export const importSdk = () => import(`${DIST}/index.js`);
 export const importTesting = () => import(`${DIST}/testing.js`);
+
+/** The version in `node_modules/<name>/package.json` (what the run measured), or null when not installed. */
+export function installedVersion(name) {
+  try {
+    return JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
+  } catch {
+    return null;
+  }
+}

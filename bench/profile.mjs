@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROOT, emit, importSdk } from './lib.mjs';
+import { fig, format } from './result.mjs';
 import { linkFetch } from './stub-fetch.mjs';
 
 const CALLS = 60_000;
@@ -23,7 +24,7 @@ if (process.argv.includes('--loop')) {
     });
     if (run.status !== 0) throw new Error(`profiling run exited with ${run.status}`);
     const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
-    emit(summarize(JSON.parse(readFileSync(join(dir, file), 'utf8'))));
+    emit(section(summarize(JSON.parse(readFileSync(join(dir, file), 'utf8')))));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -60,4 +61,26 @@ function summarize(profile) {
       .slice(0, n)
       .map(([name, time]) => ({ name, share: time / total }));
   return { calls: CALLS, groups: share(groups, 10), top: share(functions, 10) };
+}
+
+/** The report section (see result.mjs) for a profile summary. */
+function section({ calls, groups, top }) {
+  const percent = (value) => fig(value * 100, '%');
+  const [first, second] = groups;
+  const own = groups.find((g) => g.name === 'enchanted-link')?.share ?? 0;
+  return {
+    title: "Where signInOrUp's time goes",
+    method: [
+      `A CPU profile (\`--cpu-prof\`) of ${calls.toLocaleString('en')} sequential \`signInOrUp\` calls on the in-process fetch stub of the
+per-call overhead part; self time grouped by who owns the code (by the file's path).`,
+    ],
+    tables: [
+      { columns: ['owner', 'share of self time'], rows: groups.map((g) => [g.name, percent(g.share)]) },
+      { columns: ['hottest functions', 'share'], rows: top.map((f) => [`\`${f.name.trim()}\``, percent(f.share)]) },
+    ],
+    findings: [
+      `The largest owner of self time is ${first.name} (${format(percent(first.share))})${second ? `, then ${second.name} (${format(percent(second.share))})` : ''}.`,
+      `enchanted-link's own code has ${format(percent(own))} of the self time.`,
+    ],
+  };
 }

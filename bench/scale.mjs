@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { ROOT, emit, importSdk, progress } from './lib.mjs';
+import { fig, format, share } from './result.mjs';
 
 const POLLS = Number(process.env.SCALE_POLLS ?? 10_000);
 const INTERVAL = Number(process.env.SCALE_INTERVAL ?? 20_000);
@@ -79,20 +80,39 @@ controller.abort(new Error('bench over'));
 await Promise.all(pending);
 server.stdin.end();
 await once(server, 'exit');
+const requestsPerSecond = polls / (HOLD / 1000);
+const asked = POLLS / (INTERVAL / 1000);
+const maxConnections = Math.max(...samples.map((sample) => sample.connections));
+const perPoll = (bytes) => fig(bytes / POLLS / 1024, 'KB');
 emit({
-  polls: POLLS,
-  interval: INTERVAL,
-  holdSeconds: HOLD / 1000,
-  pendingAnswers: polls,
-  requestsPerSecond: polls / (HOLD / 1000),
-  failures,
-  maxConnections: Math.max(...samples.map((sample) => sample.connections)),
-  heapPerPoll: (during.heapUsed - before.heapUsed) / POLLS,
-  rssPerPoll: (during.rss - before.rss) / POLLS,
-  heapBefore: before.heapUsed,
-  heapDuring: during.heapUsed,
-  rssBefore: before.rss,
-  rssDuring: during.rss,
-  eventLoop,
-  samples,
+  title: `Backend scale: ${POLLS.toLocaleString('en')} pending polls every ${INTERVAL / 1000} s`,
+  method: [
+    `One Node process holding ${POLLS.toLocaleString('en')} concurrent pending \`pollSession\` calls for ${HOLD / 1000} s against the emulator server, which
+runs in its own process (its memory and CPU stay out of the figures; both share the machine's cores). The links are sent first;
+the polls start spread over one interval, as arriving users would, with \`interval = maxInterval\` = ${INTERVAL / 1000} s. Memory is
+\`heapUsed\` / RSS after \`gc()\` at the end of the hold minus the same before the polls, per poll; event-loop delay from
+\`monitorEventLoopDelay\` (resolution 1 ms); connections are the established TCP connections to the emulator's port
+(\`/proc/net/tcp\`), sampled every 5 s. No target is set for this part.`,
+  ],
+  tables: [
+    {
+      columns: ['poll requests/s asked', 'got', 'max connections', 'heap per poll', 'RSS per poll', 'event-loop delay p99', 'max', 'failures'],
+      rows: [
+        [
+          fig(asked, '', 0),
+          fig(requestsPerSecond, '', 0),
+          maxConnections,
+          perPoll(during.heapUsed - before.heapUsed),
+          perPoll(during.rss - before.rss),
+          fig(eventLoop.p99, 'ms', 1),
+          fig(eventLoop.max, 'ms'),
+          failures,
+        ],
+      ],
+    },
+  ],
+  findings: [
+    `The process served ${format(share(requestsPerSecond, asked))} of the poll requests the schedule asked for (${format(fig(requestsPerSecond, '', 0))}/s of ${format(fig(asked, '', 0))}/s), with up to ${maxConnections} connections open at once${maxConnections < 0 ? ' (not measurable on this OS)' : ''}.`,
+    `${failures === 0 ? 'No poll failed' : `${failures} polls failed`}; the event loop was delayed by up to ${format(fig(eventLoop.max, 'ms'))} (p99 ${format(fig(eventLoop.p99, 'ms', 1))}).`,
+  ],
 });

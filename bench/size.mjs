@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { DIST, emit, kb } from './lib.mjs';
+import { DIST, emit, installedVersion, kb } from './lib.mjs';
+import { compare, fig, format, share, target } from './result.mjs';
 
 // The built ESM entry, what a user's bundler resolves `enchanted-link` to. Named by path because the
 // repo's tsconfig maps the bare name to src/ (for tests), and esbuild would follow that mapping.
@@ -27,7 +28,7 @@ export async function verify() {
 }
 `;
 
-// The enchanted-link entry measured in /work/shared/peers.md §3.
+// Descope's enchanted-link entry points for the same flow: send, wait for the session, verify.
 const DESCOPE_USAGE = `
 import createSdk from '@descope/core-js-sdk';
 const sdk = createSdk({ projectId: 'P' });
@@ -98,13 +99,55 @@ function printTable({ ours, descope, verifyHelper }) {
   console.log(`  ${'bundle (esbuild, browser, esm, minified)'.padEnd(34)} ${'min'.padStart(10)} ${'min+gzip'.padStart(10)}`);
   console.log(row(`enchanted-link (${verifyHelper})`, ours));
   for (const [name, part] of Object.entries(ours.parts)) console.log(row(`  ${name}`, part));
-  console.log(row('@descope/core-js-sdk 2.71.0', descope));
+  console.log(row(`@descope/core-js-sdk ${installedVersion('@descope/core-js-sdk')}`, descope));
+}
+
+/** The report section (see result.mjs) for a measurement. */
+export function sizeSection({ ours, descope, budget, verifyHelper }) {
+  const bytes = (value) => fig(value, 'B');
+  const rows = (parts, rename = {}) =>
+    Object.entries(parts)
+      .filter(([, part]) => part.min > 0)
+      .map(([name, part]) => [`&nbsp;&nbsp;${rename[name] ?? name}`, part.files || '', fig(part.min / 1024, 'KB'), fig(part.gzip / 1024, 'KB')]);
+  const own = ours.parts.own?.gzip ?? 0;
+  const ky = ours.parts.ky?.gzip ?? 0;
+  const peer = `@descope/core-js-sdk ${installedVersion('@descope/core-js-sdk')}`;
+  return {
+    title: 'Size',
+    method: [
+      `esbuild \`--bundle --minify --format=esm --platform=browser --target=es2022\` of a typical browser usage: for us, a client,
+\`signInOrUp\` + \`pollSession\` on the sign-in page and \`${verifyHelper}\` on the verify page, bundled from the built
+\`dist/index.js\`; for Descope, \`createSdk\` with \`enchantedLink.signUpOrIn\`, \`waitForSession\` and \`verify\`. gzip level 9.
+The split comes from esbuild's metafile (\`bytesInOutput\` per input file); gzip is attributed proportionally: each part
+gets the share of the gzipped total that its minified bytes have of the minified total.`,
+      `\`npm run size\` (part of \`npm run check\`, so CI) runs this measurement alone and fails over either budget.`,
+    ],
+    tables: [
+      {
+        columns: ['bundle', 'modules', 'min', 'min+gzip'],
+        rows: [
+          ['**enchanted-link**', '', fig(ours.min / 1024, 'KB'), fig(ours.gzip / 1024, 'KB')],
+          ...rows(ours.parts),
+          [`**${peer}**`, '', fig(descope.min / 1024, 'KB'), fig(descope.gzip / 1024, 'KB')],
+          ...rows(descope.parts, { 'other deps': 'its dependencies' }),
+        ],
+      },
+    ],
+    targets: [
+      target('Total min+gzip', bytes(ours.gzip), bytes(budget.total)),
+      target('Our own code min+gzip', bytes(own), bytes(budget.own)),
+    ],
+    findings: [
+      `Our usage bundle is ${format(fig(ours.gzip / descope.gzip, '×'))} the size of ${peer}'s (${format(bytes(ours.gzip))} vs ${format(bytes(descope.gzip))} min+gzip).`,
+      `ky alone (${format(bytes(ky))}) is ${compare(ky, descope.gzip, ['smaller than', 'the same size as', 'larger than'])} the whole ${peer} usage; our own code is ${format(share(own, ours.gzip))} of our bundle.`,
+    ],
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const result = await measureSize();
   if (process.argv.includes('--json')) {
-    emit(result);
+    emit(sizeSection(result));
   } else {
     printTable(result);
     const own = result.ours.parts.own.gzip;

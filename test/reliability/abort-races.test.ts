@@ -5,13 +5,14 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EnchantedLinkClient, type FetchFunction } from '../../src/index.js';
+import { fuzzRuns } from '../helpers/fuzz.js';
 import { ALL_METHODS, METHODS, PROJECT_ID, SECRET_HEADERS, trackUnhandledRejections, validAnswer, type Method } from './helpers.js';
 
 trackUnhandledRejections();
 beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] }));
 afterEach(() => vi.useRealTimers());
 
-const NUM_RUNS = Number(process.env.FC_RUNS ?? 300);
+const NUM_RUNS = fuzzRuns(300);
 
 /** Counts the listeners the SDK leaves on the caller's signal (a `once` listener that fired is gone). */
 function trackListeners(signal: AbortSignal) {

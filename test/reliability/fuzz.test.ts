@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EnchantedLinkClient, InvalidArgumentError, isEnchantedLinkError, type FetchFunction } from '../../src/index.js';
+import { fuzzRuns } from '../helpers/fuzz.js';
 import { ALL_METHODS, METHODS, PROJECT_ID, SECRET_HEADERS, trackUnhandledRejections, type Method } from './helpers.js';
 
 trackUnhandledRejections();
@@ -13,7 +14,7 @@ trackUnhandledRejections();
 beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] }));
 afterEach(() => vi.useRealTimers());
 
-const NUM_RUNS = Number(process.env.FC_RUNS ?? 1_000);
+const NUM_RUNS = fuzzRuns(1_000);
 const replay = process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), ...(process.env.FC_PATH ? { path: process.env.FC_PATH } : {}) } : {};
 
 // ---- Validity, from the spec -------------------------------------------------------------------------
