@@ -12,7 +12,7 @@ import type { Emulator } from './types.js';
  * `setupServer` (`msw/node`) and `setupWorker` (`msw/browser`). A `drop-connection` fault becomes
  * `HttpResponse.error()` (a network error), since that is what `handle()` answers (`Response.error()`).
  *
- * @param emulator - From {@link createEmulator}.
+ * @param emulator - From {@link enchanted-link/testing!createEmulator | createEmulator}.
  * @returns One `http.all` handler, in an array to spread into `setupServer(...)` or `server.use(...)`.
  * @example
  * ```ts

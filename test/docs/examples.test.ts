@@ -1,5 +1,5 @@
 // Every code example a reader sees is type-checked against the real API: the ```ts blocks of the
-// README and ARCHITECTURE.md, and every `@example` in the TSDoc of src/ (what TypeDoc publishes).
+// README, ARCHITECTURE.md and guides/, and every `@example` in the TSDoc of src/ (what TypeDoc publishes).
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
@@ -35,7 +35,8 @@ function fromTsdoc(dir: string): Snippet[] {
     });
 }
 
-const snippets = [...fromMarkdown('README.md'), ...fromMarkdown('ARCHITECTURE.md'), ...fromTsdoc('src')];
+const guides = readdirSync(join(root, 'guides')).filter((file) => file.endsWith('.md')).map((file) => `guides/${file}`);
+const snippets = [...fromMarkdown('README.md'), ...fromMarkdown('ARCHITECTURE.md'), ...guides.flatMap(fromMarkdown), ...fromTsdoc('src')];
 
 // Names an example may use without defining them, as a reader would assume from the surrounding text.
 const PRELUDE = `
