@@ -32,6 +32,7 @@ export default defineConfig({
           alias: {
             'enchanted-link/testing/msw': resolve('src/testing/msw.ts'),
             'enchanted-link/testing': resolve('src/testing/index.ts'),
+            'enchanted-link/server': resolve('src/server/index.ts'),
             'enchanted-link': resolve('src/index.ts'),
           },
         },

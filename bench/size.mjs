@@ -13,7 +13,9 @@ import { compare, fig, format, share, target } from './result.mjs';
 const ENTRY = join(DIST, 'index.js');
 
 /** The budget (min+gzip bytes) `npm run size` enforces. */
-export const BUDGET = { total: 18 * 1024, own: 4 * 1024 };
+// `own` includes 170 B for refreshSession/signOut/signOutAll/me (issue 15): class methods cannot be
+// tree-shaken, so every client pays for them (measured 3.95 → 4.12 KB; total 17.65 → 17.81 KB).
+export const BUDGET = { total: 18 * 1024, own: 4 * 1024 + 170 };
 
 const OUR_USAGE = (verifyExport) => `
 import { EnchantedLinkClient, ${verifyExport ? 'verifyFromUrl' : 'readTokenFromUrl'} } from ${JSON.stringify(ENTRY)};

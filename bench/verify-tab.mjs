@@ -10,7 +10,9 @@ const client = new EnchantedLinkClient({ projectId: workerData.projectId, baseUr
 parentPort.on('message', async ({ id, url }) => {
   const started = performance.timeOrigin + performance.now();
   try {
-    await verifyFromUrl(client, { url });
+    // The person's click is not part of what is measured (a worker has no button to click): the bench
+    // starts where the click would have sent the verify.
+    await verifyFromUrl(client, { url, acceptMailScannerRisk: true });
     parentPort.postMessage({ id, started, ok: true });
   } catch (error) {
     parentPort.postMessage({ id, started, ok: false, error: String(error) });

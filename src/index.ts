@@ -5,7 +5,7 @@
  */
 export { EnchantedLinkClient } from './client/enchanted-link-client.js';
 export { readTokenFromUrl } from './client/read-token-from-url.js';
-export { verifyFromUrl, type VerifyFromUrlOptions } from './browser/verify-from-url.js';
+export { verifyFromUrl, type VerifyFromUrlOptions, type VerifyResult } from './browser/verify-from-url.js';
 
 export { EnchantedLinkError, isEnchantedLinkError } from './errors/enchanted-link-error.js';
 export { InvalidArgumentError } from './errors/invalid-argument-error.js';

@@ -1,5 +1,7 @@
-// The login API: four routes on node:http. The browser never sees the pendingRef (it gets a handle) nor
-// the refresh JWT (an HttpOnly cookie); the server never logs a link token, a handle or a JWT.
+// The login API on node:http. The browser never sees the pendingRef (it gets a handle) nor the refresh JWT
+// (an HttpOnly cookie); the server never logs a link token, a handle or a JWT, and no secret travels in a
+// URL it serves except the emailed link's own `t`, which `GET /verify` never sends to Descope.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   DescopeError,
@@ -11,8 +13,10 @@ import {
   type PollOptions,
 } from 'enchanted-link';
 import { refreshCookie } from './cookie.js';
-import { HttpError, readJsonObject, sendError, sendJson, sendPage } from './http.js';
+import { HttpError, readForm, readJsonObject, sendError, sendJson, sendPage } from './http.js';
 import { LoginStore } from './logins.js';
+import type { SessionValidator } from 'enchanted-link/server';
+import { createSessionRoutes } from './session.js';
 
 /** One structured log line. Fields never hold a token, a handle in full or a JWT. */
 export interface LogEntry {
@@ -28,7 +32,7 @@ export interface LoginServerOptions {
   /** How long a login handle stays usable, in ms. Default 300_000: the links' default lifetime. */
   loginTtlMs?: number;
   /**
-   * How long one `GET /login/status` waits before answering `{ status: 'pending' }`, in ms; the page then
+   * How long one `POST /login/status` waits before answering `{ status: 'pending' }`, in ms; the page then
    * asks again. Default 25_000, under the idle timeout of common proxies.
    */
   waitMs?: number;
@@ -36,6 +40,8 @@ export interface LoginServerOptions {
   poll?: Pick<PollOptions, 'interval' | 'maxInterval' | 'backoffFactor'>;
   /** The clock, in ms. Default `Date.now`. */
   now?: () => number;
+  /** Checks session JWTs; with it, the session routes `GET /me`, `POST /session/refresh` and `POST /session/sign-out` are served. */
+  sessions?: SessionValidator;
 }
 
 const logToStdout = (entry: LogEntry): void => console.log(JSON.stringify({ time: new Date().toISOString(), ...entry }));
@@ -54,10 +60,31 @@ function upstreamFailure(error: unknown): HttpError {
   throw error;
 }
 
+/**
+ * Why a state-changing form post is refused as cross-origin, or undefined when it comes from a page of this
+ * origin. Browsers send `Sec-Fetch-Site` (all current ones) or at least `Origin` on a POST; a request with
+ * neither is not a form post from our confirm page.
+ */
+function crossOrigin(req: IncomingMessage): string | undefined {
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined) return site === 'same-origin' ? undefined : 'cross_origin';
+  const { origin } = req.headers;
+  if (!origin) return 'no_origin';
+  try {
+    return new URL(origin).host === req.headers.host ? undefined : 'cross_origin';
+  } catch {
+    return 'cross_origin';
+  }
+}
+
 /** A request handler for `http.createServer()`. Every route answers JSON except the `/verify` page. */
 export function createLoginHandler(options: LoginServerOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { client, log = logToStdout, loginTtlMs = 300_000, waitMs = 25_000, poll = {}, now = Date.now } = options;
   const logins = new LoginStore(loginTtlMs, now);
+  // Keys the CSRF token of each confirm page to the link it shows: HMAC(key, token). A new key per process,
+  // so a restart only costs a reload of the confirm page.
+  const csrfKey = randomBytes(32);
+  const csrfFor = (token: string) => createHmac('sha256', csrfKey).update(token).digest('base64url');
 
   async function startLogin(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { email } = await readJsonObject(req);
@@ -72,8 +99,10 @@ export function createLoginHandler(options: LoginServerOptions): (req: IncomingM
     sendJson(res, 200, { handle, linkId, maskedEmail: maskedEmail ?? null });
   }
 
-  async function waitForLogin(url: URL, res: ServerResponse): Promise<void> {
-    const handle = url.searchParams.get('handle') ?? '';
+  async function waitForLogin(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // In the body, not the query: proxies and access logs record URLs.
+    const { handle = '' } = await readJsonObject(req);
+    if (typeof handle !== 'string') throw new HttpError(400, 'invalid_handle', 'Send { "handle": "…" }');
     const login = logins.get(handle);
     if (!login) throw new HttpError(404, 'unknown_login', 'No pending login has this handle: unknown, expired or finished');
     // One upstream poll loop per login: a newer status request (a reload) takes over from the older one.
@@ -113,26 +142,52 @@ export function createLoginHandler(options: LoginServerOptions): (req: IncomingM
     }
   }
 
-  async function verifyLink(url: URL, res: ServerResponse): Promise<void> {
+  /**
+   * `GET /verify?t=…`, what the emailed link opens: a page with a "Sign me in" button, and nothing else.
+   * Mail scanners open every link of an email (some in a browser that runs scripts): were this GET to
+   * verify, a scanner would hand the session to whoever started the sign-in, a stranger included.
+   */
+  function confirmPage(url: URL, res: ServerResponse): void {
     const token = url.searchParams.get('t');
     if (!token) return sendPage(res, 400, 'This link is incomplete', 'Open the link from the email again.');
+    log({ event: 'verify.confirm_page' });
+    sendPage(res, 200, 'Finish signing in', 'Confirm that it is you who asked to sign in.', {
+      action: '/verify',
+      fields: { t: token, csrf: csrfFor(token) },
+      button: 'Sign me in',
+    });
+  }
+
+  /** `POST /verify` from the confirm page's form: same origin and that page's CSRF token, or 403. */
+  async function verifyLink(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const refused = crossOrigin(req);
+    const form = refused ? undefined : await readForm(req);
+    const token = form?.get('t') ?? '';
+    const csrf = Buffer.from(form?.get('csrf') ?? '');
+    const expected = Buffer.from(csrfFor(token));
+    const reason = refused ?? (token && csrf.length === expected.length && timingSafeEqual(csrf, expected) ? undefined : 'csrf');
+    if (reason) {
+      log({ event: 'verify.refused', reason });
+      return sendPage(res, 403, 'This request was refused', 'Open the link from the email again, and click the button on that page.');
+    }
     try {
       await client.verifyToken(token);
       log({ event: 'verify.ok' });
-      sendPage(res, 200, 'You are signed in', 'Return to the tab where you started: it continues by itself.');
+      sendPage(res, 200, 'You are signed in', 'Return to the tab or device where you started: it continues by itself.');
     } catch (error) {
       if (!isEnchantedLinkError(error)) throw error;
       log({ event: 'verify.failed', error: error.name, code: error instanceof DescopeError ? error.errorCode : undefined });
       if (error instanceof DescopeError && error.status < 500) {
         sendPage(res, 400, 'This link is invalid or expired', 'Send a new link from the sign-in page.');
-      } else sendPage(res, 502, 'Could not reach the sign-in service', 'Reload this page to try again.');
+      } else sendPage(res, 502, 'Could not reach the sign-in service', 'Open the link from the email again to retry.');
     }
   }
 
   const routes: Record<string, { method: string; run: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> }> = {
     '/login': { method: 'POST', run: (req, res) => startLogin(req, res) },
-    '/login/status': { method: 'GET', run: (_req, res, url) => waitForLogin(url, res) },
-    '/verify': { method: 'GET', run: (_req, res, url) => verifyLink(url, res) },
+    '/login/status': { method: 'POST', run: (req, res) => waitForLogin(req, res) },
+    '/verify': { method: 'GET, POST', run: (req, res, url) => (req.method === 'POST' ? verifyLink(req, res) : Promise.resolve(confirmPage(url, res))) },
+    ...(options.sessions ? createSessionRoutes(client, options.sessions, log) : {}),
   };
 
   return (req, res) => {
@@ -140,7 +195,7 @@ export function createLoginHandler(options: LoginServerOptions): (req: IncomingM
     const route = Object.hasOwn(routes, url.pathname) ? routes[url.pathname] : undefined;
     const answer = !route
       ? Promise.reject(new HttpError(404, 'not_found', `No route ${url.pathname}`))
-      : req.method !== route.method
+      : !route.method.split(', ').includes(req.method ?? '')
         ? Promise.reject(new HttpError(405, 'method_not_allowed', `Use ${route.method}`, { allow: route.method }))
         : route.run(req, res, url);
     answer.catch((error: unknown) => {

@@ -25,3 +25,15 @@ export function refreshCookie(session: Session): string | undefined {
   attributes.push('HttpOnly', 'Secure', 'SameSite=Strict');
   return attributes.join('; ');
 }
+
+/** The `Set-Cookie` value that deletes the refresh cookie (same name, path and flags, `Max-Age=0`). */
+export const CLEAR_REFRESH_COOKIE = `${REFRESH_COOKIE}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict`;
+
+/** The refresh JWT from a request's `Cookie` header, or undefined. */
+export function readRefreshCookie(header: string | undefined): string | undefined {
+  for (const pair of (header ?? '').split(';')) {
+    const [name, ...value] = pair.trim().split('=');
+    if (name === REFRESH_COOKIE && value.length > 0) return value.join('=') || undefined;
+  }
+  return undefined;
+}

@@ -17,10 +17,10 @@ export class HttpError extends Error {
 
 const MAX_BODY_BYTES = 16 * 1024;
 
-/** The request body as a JSON object; 413, 415 or 400 otherwise. */
-export async function readJsonObject(req: IncomingMessage): Promise<Record<string, unknown>> {
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
-    throw new HttpError(415, 'unsupported_media_type', 'Send Content-Type: application/json');
+/** The request body as text when its type is `type`; 415 or 413 otherwise. */
+async function readBody(req: IncomingMessage, type: string): Promise<string> {
+  if ((req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() !== type) {
+    throw new HttpError(415, 'unsupported_media_type', `Send Content-Type: ${type}`);
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -29,9 +29,20 @@ export async function readJsonObject(req: IncomingMessage): Promise<Record<strin
     if (size > MAX_BODY_BYTES) throw new HttpError(413, 'body_too_large', `The body is over ${MAX_BODY_BYTES} bytes`);
     chunks.push(chunk);
   }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The fields of an HTML form post (`application/x-www-form-urlencoded`); 415 or 413 otherwise. */
+export async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  return new URLSearchParams(await readBody(req, 'application/x-www-form-urlencoded'));
+}
+
+/** The request body as a JSON object; 413, 415 or 400 otherwise. */
+export async function readJsonObject(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const text = await readBody(req, 'application/json');
   let body: unknown;
   try {
-    body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    body = JSON.parse(text);
   } catch {
     throw new HttpError(400, 'invalid_json', 'The body is not valid JSON');
   }
@@ -50,16 +61,36 @@ export function sendError(res: ServerResponse, error: HttpError): void {
   sendJson(res, error.status, { error: error.code, message: error.message }, error.headers);
 }
 
-/** A page that keeps its URL (which may hold the link token) out of Referer and caches. */
-export function sendPage(res: ServerResponse, status: number, title: string, text: string): void {
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+
+/**
+ * An HTML page that keeps its URL (which may hold the link token) out of Referer and caches, and that no
+ * other site may frame (a framed "Sign me in" button could be clickjacked). `form` adds a POST form with
+ * hidden fields and one submit button; values are escaped.
+ */
+export function sendPage(
+  res: ServerResponse,
+  status: number,
+  title: string,
+  text: string,
+  form?: { action: string; fields: Record<string, string>; button: string },
+): void {
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
     'referrer-policy': 'no-referrer',
+    'content-security-policy': "frame-ancestors 'none'",
+    'x-frame-options': 'DENY',
   });
+  const fields = Object.entries(form?.fields ?? {})
+    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+    .join('');
+  const formHtml = form
+    ? `<form method="post" action="${escapeHtml(form.action)}">${fields}<button type="submit">${escapeHtml(form.button)}</button></form>`
+    : '';
   // Drops ?t= from the address bar and history too; the server never needs to redirect for that.
-  res.end(`<!doctype html><meta charset="utf-8"><title>${title}</title>
+  res.end(`<!doctype html><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <script>history.replaceState(null, '', location.pathname)</script>
-<h1>${title}</h1><p>${text}</p>
+<h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p>${formHtml}
 `);
 }

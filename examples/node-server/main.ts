@@ -3,6 +3,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EnchantedLinkClient } from 'enchanted-link';
+import { SessionValidator } from 'enchanted-link/server';
 import { createLoginHandler } from './app.js';
 
 const { DESCOPE_PROJECT_ID, DESCOPE_BASE_URL, PORT = '3000', HOST = '127.0.0.1', PUBLIC_URL } = process.env;
@@ -26,7 +27,8 @@ const server = createServer();
 await new Promise<void>((resolve) => server.listen(Number(PORT), HOST, resolve));
 const url = PUBLIC_URL ?? `http://${HOST}:${(server.address() as AddressInfo).port}`;
 const client = new EnchantedLinkClient({ projectId, redirectUrl: `${url}/verify`, ...(baseUrl ? { baseUrl } : {}) });
-server.on('request', createLoginHandler({ client, log }));
+const sessions = new SessionValidator({ projectId, ...(baseUrl ? { baseUrl } : {}) });
+server.on('request', createLoginHandler({ client, log, sessions }));
 log({ event: 'server.listening', url });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

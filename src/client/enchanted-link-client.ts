@@ -1,10 +1,11 @@
 import { DescopeError } from '../errors/descope-error.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { pollSession, type PollSettings } from '../poll/poll-session.js';
+import { announceVerified } from '../poll/wake-ups.js';
 import { ERROR_CODES } from '../protocol/codes.js';
 import { PATHS, type EndpointPath } from '../protocol/paths.js';
-import { emptyResponseSchema, linkResponseSchema, sessionSchema } from '../protocol/schemas.js';
-import { createTransport, type Transport } from '../transport/create-transport.js';
+import { emptyResponseSchema, linkResponseSchema, sessionSchema, userSchema } from '../protocol/schemas.js';
+import { createTransport, type BodySchema, type Transport } from '../transport/create-transport.js';
 import type { RetryPolicy } from '../transport/retry-policy.js';
 import type {
   CallOptions,
@@ -17,7 +18,7 @@ import type {
   VerifyTokenOptions,
 } from '../types/client-options.js';
 import type { PollOptions } from '../types/poll-options.js';
-import type { LinkSent, Session } from '../types/session.js';
+import type { LinkSent, Session, User } from '../types/session.js';
 import {
   assertDelay,
   assertEmail,
@@ -55,6 +56,7 @@ const POLL_DEFAULTS = { timeout: 300_000, interval: 1_000, maxInterval: 2_500, b
  * ```
  */
 export class EnchantedLinkClient {
+  readonly #projectId: string;
   readonly #redirectUrl: string | undefined;
   readonly #request: Transport;
 
@@ -78,6 +80,7 @@ export class EnchantedLinkClient {
     }
     if (redirectUrl !== undefined) assertHttpUrl(redirectUrl, 'redirectUrl');
     if (baseUrl !== undefined) assertHttpUrl(baseUrl, 'baseUrl');
+    this.#projectId = projectId;
     this.#redirectUrl = redirectUrl;
     this.#request = createTransport({
       projectId,
@@ -188,7 +191,12 @@ export class EnchantedLinkClient {
 
   /**
    * Verifies the token of the link the user clicked (call it on the page behind `redirectUrl`). The
-   * session goes to the device that polls, not to this one. Transient failures are retried.
+   * session goes to the device that polls, not to this one. Transient failures are retried. In a page, a
+   * success also tells the tabs of this origin waiting in {@link pollSession} to poll at once.
+   *
+   * Call it only after the person confirmed on the page (a click): mail scanners open links and run their
+   * scripts, and a verify on page load hands the session to whoever started the sign-in. {@link verifyFromUrl}
+   * does this for you; see the Security guide.
    *
    * @param token - The `t` query parameter of the clicked link; see {@link readTokenFromUrl}.
    * @param options - `pkceVerifier` (experimental) and `signal`.
@@ -210,6 +218,7 @@ export class EnchantedLinkClient {
       signal: options.signal,
       retry: 'idempotent',
     });
+    announceVerified(this, this.#projectId);
   }
 
   /**
@@ -261,7 +270,98 @@ export class EnchantedLinkClient {
   async pollSession(pendingRef: string, options: PollOptions = {}): Promise<Session> {
     assertNonEmptyString(pendingRef, 'pendingRef');
     const settings = normalizePollOptions(options);
-    return pollSession((signal) => this.#checkSession(pendingRef, signal, 'none'), settings);
+    return pollSession((signal) => this.#checkSession(pendingRef, signal, 'none'), settings, this.#projectId);
+  }
+
+  /**
+   * Gets a new session JWT for a signed-in user (`POST /v1/auth/refresh`). Call it before
+   * `sessionExpiration`, or when a backend answers 401 because the session JWT expired.
+   *
+   * The answer has `refreshJwt` only when the project rotates refresh tokens: when it is there, store it
+   * and drop the old one; when it is not, keep using the one you have. Retried only on 429/503 answers
+   * (never after an attempt that may have reached Descope, which could have rotated the refresh JWT).
+   *
+   * @param refreshJwt - The refresh JWT from {@link pollSession} (or the last refresh that returned one).
+   * @param options - `signal`.
+   * @returns The new session: `sessionJwt`, `sessionExpiration`, and `refreshJwt` when rotated.
+   * @throws {@link InvalidArgumentError} for a blank `refreshJwt`, before any request.
+   * @throws {@link DescopeError} with status 401 when the refresh JWT is expired, revoked (signed out) or not
+   *   this project's: the user must sign in again. {@link RateLimitError}, {@link ResponseValidationError},
+   *   {@link NetworkError}, {@link RequestTimeoutError}.
+   * @example
+   * ```ts
+   * const { sessionJwt, sessionExpiration, refreshJwt: rotated } = await client.refreshSession(refreshJwt);
+   * const nextRefreshJwt = rotated ?? refreshJwt; // present only when Descope rotated it
+   * ```
+   */
+  refreshSession(refreshJwt: string, options?: CallOptions): Promise<Session> {
+    return this.#withRefreshJwt(PATHS.refresh, refreshJwt, options, sessionSchema) as Promise<Session>;
+  }
+
+  /**
+   * Signs the user out of this session (`POST /v1/auth/logout`): Descope revokes `refreshJwt`, so it can no
+   * longer refresh. Session JWTs already issued stay valid until they expire (minutes), so drop them too.
+   * Clear your own copies of both JWTs whatever this call's outcome. Retried only on 429/503 answers: a
+   * retry after a lost answer would fail on the token the first attempt revoked.
+   *
+   * @param refreshJwt - The refresh JWT of the session to end.
+   * @param options - `signal`.
+   * @throws {@link InvalidArgumentError} for a blank `refreshJwt`, before any request.
+   * @throws {@link DescopeError} (401 when the refresh JWT is already expired or revoked), {@link RateLimitError},
+   *   {@link ResponseValidationError}, {@link NetworkError}, {@link RequestTimeoutError}.
+   * @example
+   * ```ts
+   * await client.signOut(refreshJwt);
+   * ```
+   */
+  async signOut(refreshJwt: string, options?: CallOptions): Promise<void> {
+    await this.#withRefreshJwt(PATHS.logout, refreshJwt, options);
+  }
+
+  /**
+   * Signs the user out of every session, on every device (`POST /v1/auth/logoutall`): Descope revokes every
+   * refresh JWT of the user. Retried like {@link signOut}.
+   *
+   * @param refreshJwt - A live refresh JWT of the user.
+   * @param options - `signal`.
+   * @throws {@link InvalidArgumentError} for a blank `refreshJwt`, before any request.
+   * @throws {@link DescopeError} (401 when the refresh JWT is already expired or revoked), {@link RateLimitError},
+   *   {@link ResponseValidationError}, {@link NetworkError}, {@link RequestTimeoutError}.
+   * @example
+   * ```ts
+   * await client.signOutAll(refreshJwt);
+   * ```
+   */
+  async signOutAll(refreshJwt: string, options?: CallOptions): Promise<void> {
+    await this.#withRefreshJwt(PATHS.logoutAll, refreshJwt, options);
+  }
+
+  /**
+   * The signed-in user's profile (`GET /v1/auth/me`), fresher than the `user` of the session. Read-only, so
+   * transient failures are retried.
+   *
+   * @param refreshJwt - A live refresh JWT of the user.
+   * @param options - `signal`.
+   * @returns The user, as Descope returns it.
+   * @throws {@link InvalidArgumentError} for a blank `refreshJwt`, before any request.
+   * @throws {@link DescopeError} (401 when the refresh JWT is expired or revoked), {@link RateLimitError},
+   *   {@link ResponseValidationError}, {@link NetworkError}, {@link RequestTimeoutError}.
+   * @example
+   * ```ts
+   * const { email, name } = await client.me(refreshJwt);
+   * ```
+   */
+  me(refreshJwt: string, options?: CallOptions): Promise<User> {
+    return this.#withRefreshJwt(PATHS.me, refreshJwt, options, userSchema) as Promise<User>;
+  }
+
+  /** The four session calls: authenticated by `refreshJwt`; `me` is the one GET (no body), and idempotent. */
+  async #withRefreshJwt(path: EndpointPath, refreshJwt: string, options: CallOptions = {}, schema: BodySchema<object> = emptyResponseSchema) {
+    assertNonEmptyString(refreshJwt, 'refreshJwt');
+    assertOptionalObject(options, 'options');
+    assertOptionalSignal(options.signal, 'signal');
+    const get = path === PATHS.me;
+    return this.#request(path, get ? undefined : {}, schema, { signal: options.signal, refreshJwt, retry: get ? 'idempotent' : 'send' });
   }
 
   async #checkSession(pendingRef: string, signal: AbortSignal | undefined, retry: RetryPolicy) {

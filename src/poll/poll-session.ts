@@ -43,11 +43,12 @@ function isTransient(error: unknown): error is EnchantedLinkError {
  * The poll loop: an awaited loop, so exactly one request is in flight at a time. Rules:
  * pending → wait (growing to `maxInterval`); 429 → wait at least `Retry-After`; transient failure →
  * exponential backoff, giving up after `maxFailures` in a row; anything else → reject at once.
- * `signal` and the deadline abort the request and the wait alike. In a page, a verify announced by
- * another tab or the page becoming visible ends a pending wait at once (one that comes during a request
- * skips the next pending wait); waits for `Retry-After` and failure backoff are never cut short.
+ * `signal` and the deadline abort the request and the wait alike. In a page, a verify of `projectId`
+ * announced by another tab or the page becoming visible ends a pending wait at once (one that comes during
+ * a request skips the next pending wait), at most once per `interval`; waits for `Retry-After` and failure
+ * backoff are never cut short.
  */
-export async function pollSession(check: SessionCheck, settings: PollSettings): Promise<Session> {
+export async function pollSession(check: SessionCheck, settings: PollSettings, projectId: string): Promise<Session> {
   const { signal, timeout, interval, maxInterval, backoffFactor, maxFailures, onPoll } = settings;
   signal?.throwIfAborted();
   const started = Date.now();
@@ -60,7 +61,8 @@ export async function pollSession(check: SessionCheck, settings: PollSettings): 
   const timer = setTimeout(() => stop.abort(new PollTimeoutError(timeout, attempts)), timeout);
   // Aborted by a wake-up, renewed after every wait: a wake-up during a request is remembered that way.
   let wake = new AbortController();
-  const unwatch = watchWakeUps(() => wake.abort());
+  const unwatch = watchWakeUps(() => wake.abort(), interval, projectId);
+  let signedIn = false;
   try {
     let wait = interval;
     let failures = 0;
@@ -72,7 +74,10 @@ export async function pollSession(check: SessionCheck, settings: PollSettings): 
       try {
         const session = await check(stop.signal);
         stop.signal.throwIfAborted();
-        if (session) return session;
+        if (session) {
+          signedIn = true;
+          return session;
+        }
         status = 'pending';
         failures = 0;
         nextDelayMs = jitter(wait);
@@ -104,6 +109,6 @@ export async function pollSession(check: SessionCheck, settings: PollSettings): 
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
-    unwatch();
+    unwatch(signedIn); // a session also answers a verify page of this browser that it came here
   }
 }

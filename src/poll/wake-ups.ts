@@ -1,31 +1,86 @@
 // The browser fast paths of pollSession. Only a page with BroadcastChannel has them: Node, Bun, Deno and
 // workers have a global BroadcastChannel too, but no tab to be woken in, so there they are no-ops.
+//
+// Any script of the origin (or another SDK version) can post on the channel, so what is heard is only ever
+// a hint: a waiting poll reacts to exactly the string `verified:<projectId>` of its own project (a project
+// ID has no colon), at most once per `interval`, and only by polling Descope sooner. Nothing heard is ever
+// taken as a session. The verify page likewise accepts exactly `signed-in:<projectId>`.
 
-/** The one channel the verify helper announces on and every waiting poll listens to. */
+/** The one channel verifies are announced on and every waiting poll listens to. */
 const CHANNEL = 'enchanted-link';
 
-const channel = (): BroadcastChannel | undefined =>
+/**
+ * How long the verify page listens for a waiting tab's answer after its verify succeeded, in ms. The
+ * answer comes after that tab's early poll: one round trip to Descope (typically 50–250 ms from a browser)
+ * plus two channel hops (about 1 ms). 400 ms covers a slow round trip, and only a page whose session went
+ * to another device waits it out in full, on top of its own verify request.
+ */
+export const ANSWER_WAIT_MS = 400;
+
+type Port = BroadcastChannel | undefined;
+
+const channel = (): Port =>
   typeof document === 'object' && typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL) : undefined;
 
+/** The two messages, each scoped to a project. */
+const verified = (projectId: string) => `verified:${projectId}`;
+const signedIn = (projectId: string) => `signed-in:${projectId}`;
+
 /**
- * Calls `wake` when another tab of this origin verified a link, or when this page becomes visible again.
- * Returns the function that closes the channel and removes the listener.
+ * Calls `wake` when another page of this origin announced a verify for `projectId`, or when this page
+ * becomes visible again; at most once per `interval` ms, however many of those come. Returns the function
+ * that closes the channel and removes the listener; `stop(true)` first answers the verify page that this
+ * tab got the session.
  */
-export function watchWakeUps(wake: () => void): () => void {
+export function watchWakeUps(wake: () => void, interval: number, projectId: string): (gotSession?: boolean) => void {
   const port = channel();
   if (!port) return () => {};
-  port.onmessage = wake;
-  const onVisible = () => document.visibilityState === 'visible' && wake();
+  let last = -Infinity;
+  const wakeAtMostOncePerInterval = () => {
+    const now = Date.now();
+    if (now - last >= interval) {
+      last = now;
+      wake();
+    }
+  };
+  port.onmessage = ({ data }) => data === verified(projectId) && wakeAtMostOncePerInterval();
+  const onVisible = () => document.visibilityState === 'visible' && wakeAtMostOncePerInterval();
   document.addEventListener('visibilitychange', onVisible);
-  return () => {
+  return (gotSession) => {
+    if (gotSession) port.postMessage(signedIn(projectId));
     port.close();
     document.removeEventListener('visibilitychange', onVisible);
   };
 }
 
-/** Tells waiting polls in the other tabs of this origin to poll now. The message carries no token. */
-export function announceVerified(): void {
+/** The project of each client's latest announced verify, so the verify helper listens for that project. */
+export const announced = new WeakMap<object, string>();
+
+/**
+ * Tells the waiting polls of `projectId` in the other tabs of this origin to poll now. The message
+ * carries no token. `client` records the announcement for {@link answered}.
+ */
+export function announceVerified(client: object, projectId: string): void {
   const port = channel();
-  port?.postMessage('verified');
+  port?.postMessage(verified(projectId));
   port?.close();
+  announced.set(client, projectId);
+}
+
+/**
+ * Resolves `true` as soon as a tab of this origin answers that its poll for `projectId` got the session,
+ * or `false` after {@link ANSWER_WAIT_MS} (at once outside a page).
+ */
+export function answered(projectId: string | undefined): Promise<boolean> {
+  const port = channel();
+  return new Promise((resolve) => {
+    if (!port || !projectId) return resolve(false);
+    const done = (yes: boolean) => {
+      clearTimeout(timer);
+      port.close();
+      resolve(yes);
+    };
+    const timer = setTimeout(done, ANSWER_WAIT_MS, false);
+    port.onmessage = ({ data }) => data === signedIn(projectId) && done(true);
+  });
 }

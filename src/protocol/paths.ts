@@ -1,6 +1,6 @@
 /**
- * The six enchanted-link endpoint paths (all `POST`), relative to the API base URL; handy to aim an
- * emulator fault at one endpoint.
+ * The API paths the SDK calls, relative to the API base URL; handy to aim an emulator fault at one
+ * endpoint. All are `POST` except {@link PATHS.me} (`GET`).
  *
  * @category Testing
  */
@@ -17,10 +17,18 @@ export const PATHS = {
   verify: '/v1/auth/enchantedlink/verify',
   /** Poll for the session. */
   pendingSession: '/v1/auth/enchantedlink/pending-session',
+  /** Get a new session JWT with a refresh JWT. */
+  refresh: '/v1/auth/refresh',
+  /** Revoke one refresh JWT (sign out). */
+  logout: '/v1/auth/logout',
+  /** Revoke every refresh JWT of the user (sign out everywhere). */
+  logoutAll: '/v1/auth/logoutall',
+  /** The signed-in user (`GET`). */
+  me: '/v1/auth/me',
 } as const;
 
 /**
- * One of the enchanted-link endpoint paths.
+ * One of the API paths in {@link PATHS}.
  *
  * @category Testing
  */

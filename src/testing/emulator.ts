@@ -6,6 +6,8 @@ import { sleep } from '../utils/sleep.js';
 import { PAGES, VERIFY_PAGE_PATH } from './pages.js';
 import { errorResponse, jsonResponse, textResponse, withCors } from './responses.js';
 import { API_ROUTES, authorize } from './routes.js';
+import { Issuer } from './issuer.js';
+import { answerSessionRoute } from './session-routes.js';
 import { RateLimiter } from './rate-limit.js';
 import { startServer } from './server.js';
 import { EmulatorState } from './state.js';
@@ -29,8 +31,10 @@ const DEFAULT_BASE_URL = 'https://api.descope.com';
 
 /**
  * Creates an in-memory, stateful Descope enchanted-link backend for offline tests. It speaks the wire
- * protocol of the six endpoints, emails three numbered links to its {@link Emulator.outbox} on each
- * send, and can inject faults. Reach it through {@link Emulator.fetch}, {@link enchanted-link/testing/msw!emulatorHandlers | emulatorHandlers} (msw)
+ * protocol of the six enchanted-link endpoints and of the session endpoints (refresh, logout, logoutall,
+ * me), emails three numbered links to its {@link Emulator.outbox} on each send, signs real session and
+ * refresh JWTs whose public keys it publishes at `GET /v2/keys/<projectId>` (see {@link Emulator.rotateKeys}),
+ * and can inject faults. Reach it through {@link Emulator.fetch}, {@link enchanted-link/testing/msw!emulatorHandlers | emulatorHandlers} (msw)
  * or {@link Emulator.listen} (real HTTP). Browser-safe: nothing Node-only is loaded until `listen()`.
  *
  * @param options - See {@link EmulatorOptions}; all optional.
@@ -57,6 +61,7 @@ class EnchantedLinkEmulator implements Emulator {
   readonly projectId: string;
   readonly baseUrl: string;
   readonly #state: EmulatorState;
+  readonly #issuer = new Issuer();
   readonly #faults = new FaultQueue();
   readonly #log: EmulatorRequest[] = [];
   readonly #now: () => number;
@@ -76,6 +81,7 @@ class EnchantedLinkEmulator implements Emulator {
     users = [],
     now = () => Date.now(),
     onEmail,
+    rotateRefreshJwt = false,
     rateLimit = {},
     approvedDomains,
   }: EmulatorOptions) {
@@ -95,7 +101,12 @@ class EnchantedLinkEmulator implements Emulator {
     this.#rateLimiter = rateLimit === false ? undefined : new RateLimiter(rateLimit, now);
     this.#clientKey =
       (rateLimit && rateLimit.clientKey) || ((_request, remoteAddress) => remoteAddress ?? 'emulator');
-    this.#state = new EmulatorState({ projectId, linkTtlMs, sessionTtlSeconds, now, users: [...users], onEmail });
+    this.#state = new EmulatorState({
+      projectId, linkTtlMs, sessionTtlSeconds, now, users: [...users], onEmail, rotateRefreshJwt,
+      issuer: this.#issuer,
+      // Descope's `iss` is the project ID or a URL ending with it; the URL form exercises validators more.
+      issuerName: `${this.baseUrl}/${projectId}`,
+    });
   }
 
   readonly fetch = async (input: Request | string | URL, init?: RequestInit): Promise<Response> => {
@@ -130,14 +141,14 @@ class EnchantedLinkEmulator implements Emulator {
     return { status: response.status, body: await response.json() };
   }
 
-  async scan(loginId: string, { runScripts = false, fetch = globalThis.fetch }: EmulatorScanOptions = {}): Promise<EmulatorScanResult[]> {
+  async scan(loginId: string, { verifyOnLoad = false, fetch = globalThis.fetch }: EmulatorScanOptions = {}): Promise<EmulatorScanResult[]> {
     const results: EmulatorScanResult[] = [];
     for (const { number, url, token } of this.#newestEmail(loginId).links) {
       const served = this.#serves(url) && PAGES.has(new URL(url).pathname);
       const page = served ? await this.#answer(new Request(url), { faults: false, client: false }) : await fetch(url);
       await page.body?.cancel();
       const result: EmulatorScanResult = { number, url, status: page.status };
-      if (runScripts) result.verifyStatus = (await this.#verifyAsAnotherDevice(token)).status;
+      if (verifyOnLoad) result.verifyStatus = (await this.#verifyAsAnotherDevice(token)).status;
       results.push(result);
     }
     return results;
@@ -184,6 +195,10 @@ class EnchantedLinkEmulator implements Emulator {
     this.#faults.clear();
     this.#log.length = 0;
     this.#rateLimiter?.reset();
+  }
+
+  rotateKeys({ retirePrevious = false }: { retirePrevious?: boolean } = {}): Promise<string> {
+    return this.#issuer.rotate(retirePrevious);
   }
 
   async listen(options?: EmulatorListenOptions): Promise<EmulatorServer> {
@@ -242,7 +257,8 @@ class EnchantedLinkEmulator implements Emulator {
       entry.body = body.value;
       if (fault?.type === 'latency') await sleep(fault.ms, request.signal);
       else if (fault) return faultResponse(fault);
-      return this.#route(request, entry.path, body);
+      // `await`, so a failure of an async route is caught below.
+      return await this.#route(request, entry.path, body);
     } catch (error) {
       // An aborted request gets no answer: the caller rejects with the abort reason, as fetch does.
       if (request.signal.aborted) throw request.signal.reason;
@@ -251,10 +267,12 @@ class EnchantedLinkEmulator implements Emulator {
     }
   }
 
-  #route(request: Request, path: string, body: ReadBody): Response {
+  async #route(request: Request, path: string, body: ReadBody): Promise<Response> {
     const { method } = request;
     if (method === 'OPTIONS') return new Response(null, { status: 204 });
     if (body.tooLarge) return errorResponse('bodyTooLarge', `the limit is ${MAX_BODY_BYTES} bytes`);
+    const session = await answerSessionRoute(request, path, { state: this.#state, issuer: this.#issuer, projectId: this.projectId });
+    if (session) return session;
     const page = PAGES.get(path);
     if (page && method === 'GET') {
       return textResponse(200, page({ projectId: this.projectId, outbox: this.#state.outbox }), 'text/html; charset=utf-8');
@@ -263,13 +281,8 @@ class EnchantedLinkEmulator implements Emulator {
     if (api && method === 'POST') {
       const refreshJwt = authorize(request.headers.get('authorization'), this.projectId);
       const defaultRedirectUrl = this.#redirectUrl ?? `${this.#serverUrl ?? this.baseUrl}${VERIFY_PAGE_PATH}`;
-      return jsonResponse(200, api({
-          state: this.#state,
-          fields: bodyFields(body),
-          refreshJwt,
-          defaultRedirectUrl,
-          approvedDomains: this.#approvedDomains,
-        }));
+      const context = { state: this.#state, fields: bodyFields(body), refreshJwt, defaultRedirectUrl, approvedDomains: this.#approvedDomains };
+      return jsonResponse(200, await api(context));
     }
     if (!page && !api) return errorResponse('routeNotFound', `${method} ${path}`);
     const allowed = api ? 'POST' : 'GET';

@@ -26,7 +26,8 @@ export interface EmulatorErrorInfo {
  * `errorMessage` says which detail failed (e.g. which field).
  *
  * Documented by Descope (`assumed: false`): `invalidRequest` (E011003), `userAlreadyExists` (E062107),
- * `userNotFound` (E062108, status assumed 400), `pending` (401 E062503), `rateLimited` (429 E130429).
+ * `userNotFound` (E062108, status assumed 400), `refreshJwtRevoked` (E064001, status assumed 401),
+ * `pending` (401 E062503), `rateLimited` (429 E130429).
  * Everything else is the emulator's assumption (`assumed: true`): the real answers to a wrong-number,
  * unknown, expired or reused token, to an unknown/expired/redeemed `pendingRef` and to bad authorization
  * are not documented.
@@ -53,6 +54,8 @@ export const EMULATOR_ERRORS: Readonly<Record<EmulatorErrorName, EmulatorErrorIn
   badAuthorization: { status: 401, errorCode: 'E099001', errorDescription: 'Unauthorized', assumed: true },
   /** update/email, or signIn with `stepup`/`mfa`, without a refresh JWT this emulator issued to that user and that is unexpired. */
   refreshJwtRequired: { status: 401, errorCode: 'E099002', errorDescription: 'A valid refresh JWT is required', assumed: true },
+  /** refresh, logout, logoutall, me (or any call needing a refresh JWT) with one ended by logout, logoutall or rotation (code from Go's SDK; status 401 assumed). */
+  refreshJwtRevoked: { status: 401, errorCode: 'E064001', errorDescription: 'Token expired by logout', assumed: false },
   /** verify with the token of a link whose number is not the `linkId`; the flow stays pending. */
   wrongLink: { status: 400, errorCode: 'E099003', errorDescription: 'Wrong link: its number does not match', assumed: true },
   /** verify with a token the emulator never issued. */
@@ -100,6 +103,7 @@ export type EmulatorErrorName =
   | 'rateLimited'
   | 'badAuthorization'
   | 'refreshJwtRequired'
+  | 'refreshJwtRevoked'
   | 'wrongLink'
   | 'invalidToken'
   | 'linkExpired'

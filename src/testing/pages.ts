@@ -33,16 +33,22 @@ ${body}
 `;
 }
 
-/** Reads `t`, drops it from the address bar, calls verify and says how it went. */
+/**
+ * Reads `t`, drops it from the address bar, and calls verify on the person's click on "Sign me in" (never
+ * on load, a script's click or in a hidden page: mail scanners open links and run scripts, see the
+ * Security guide); says how it went.
+ */
 export function verifyPage({ projectId }: PageContext): string {
   return html(
     'Enchanted link',
-    `<main><h1 id="status">Verifying…</h1><p id="detail"></p></main>
+    `<main><h1 id="status">Finish signing in</h1><p id="detail"></p><button id="confirm" type="button">Sign me in</button></main>
 <script>
-(async () => {
+(() => {
+  const button = document.getElementById('confirm');
   const show = (title, detail) => {
     document.getElementById('status').textContent = title;
     document.getElementById('detail').textContent = detail || '';
+    button.hidden = true;
   };
   const url = new URL(location.href);
   const token = url.searchParams.get('t');
@@ -50,19 +56,23 @@ export function verifyPage({ projectId }: PageContext): string {
   url.searchParams.delete('t');
   history.replaceState(null, '', url.pathname + url.search + url.hash);
   if (!token) return show('This link has no token', 'Open the link from the email again.');
-  try {
-    const response = await fetch(${scriptLiteral(PATHS.verify)}, {
-      method: 'POST',
-      headers: { authorization: 'Bearer ' + ${scriptLiteral(projectId)}, 'content-type': 'application/json' },
-      body: JSON.stringify({ token }),
-    });
-    if (response.ok) return show('Signed in — you can return to the app');
-    const error = await response.json().catch(() => ({}));
-    const code = error.errorCode ? ' (' + error.errorCode + ')' : '';
-    show('Could not sign in', (error.errorDescription || 'HTTP ' + response.status) + code);
-  } catch (error) {
-    show('Could not reach the emulator', String(error));
-  }
+  button.addEventListener('click', async (event) => {
+    if (!event.isTrusted || document.visibilityState !== 'visible') return;
+    button.disabled = true;
+    try {
+      const response = await fetch(${scriptLiteral(PATHS.verify)}, {
+        method: 'POST',
+        headers: { authorization: 'Bearer ' + ${scriptLiteral(projectId)}, 'content-type': 'application/json' },
+        body: JSON.stringify({ token }),
+      });
+      if (response.ok) return show('Signed in — you can return to the app');
+      const error = await response.json().catch(() => ({}));
+      const code = error.errorCode ? ' (' + error.errorCode + ')' : '';
+      show('Could not sign in', (error.errorDescription || 'HTTP ' + response.status) + code);
+    } catch (error) {
+      show('Could not reach the emulator', String(error));
+    }
+  });
 })();
 </script>`,
   );

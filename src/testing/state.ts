@@ -1,6 +1,6 @@
 import { fail } from './errors.js';
 import { isEmail, type Fields } from './body.js';
-import { createJwt } from './jwt.js';
+import type { Issuer } from './issuer.js';
 import { randomBase64Url, randomInt, randomLabels } from './random.js';
 import type { EmulatorEmail, EmulatorLink, EmulatorUser } from './types.js';
 
@@ -15,6 +15,12 @@ export interface StateConfig {
   readonly now: () => number;
   readonly users: readonly EmulatorUser[];
   readonly onEmail: ((email: EmulatorEmail) => void) | undefined;
+  /** Signs the session and refresh JWTs. */
+  readonly issuer: Issuer;
+  /** The `iss` claim of every JWT. */
+  readonly issuerName: string;
+  /** Whether refresh answers carry a new refresh JWT (and revoke the one used). */
+  readonly rotateRefreshJwt: boolean;
 }
 
 /** A user as stored; `seen` is whether they ever had a session (decides `firstSeen`). */
@@ -59,7 +65,9 @@ export class EmulatorState {
   /** By link token. */
   readonly #tokens = new Map<string, { readonly pendingRef: string; readonly correct: boolean }>();
   /** By refresh JWT, the only tokens the emulator accepts back. */
-  readonly #sessions = new Map<string, { readonly user: UserRecord; readonly expiresAt: number }>();
+  readonly #sessions = new Map<string, { readonly user: UserRecord; readonly expiresAt: number; readonly customClaims: Fields }>();
+  /** Refresh JWTs ended by logout, logoutall or rotation, told apart from ones never issued. */
+  readonly #revoked = new Set<string>();
   readonly #outbox: EmulatorEmail[] = [];
 
   constructor(config: StateConfig) {
@@ -74,7 +82,7 @@ export class EmulatorState {
 
   /** Back to the configured users, with nothing sent. */
   reset(): void {
-    for (const collection of [this.#users, this.#logins, this.#tokens, this.#sessions]) collection.clear();
+    for (const collection of [this.#users, this.#logins, this.#tokens, this.#sessions, this.#revoked]) collection.clear();
     this.#outbox.length = 0;
     for (const { loginId, email, name } of this.#config.users) {
       if (this.findUser(loginId)) throw new TypeError(`Two users have the login ID ${loginId}`);
@@ -96,11 +104,41 @@ export class EmulatorState {
 
   /** The user a refresh JWT (from `Bearer <projectId>:<refreshJwt>`) was issued to. */
   sessionUser(refreshJwt: string | undefined): UserRecord {
+    return this.#liveSession(refreshJwt).user;
+  }
+
+  #liveSession(refreshJwt: string | undefined) {
     if (refreshJwt === undefined) fail('refreshJwtRequired', 'send Authorization: Bearer <projectId>:<refreshJwt>');
+    if (this.#revoked.has(refreshJwt)) fail('refreshJwtRevoked', 'the refresh JWT was revoked (signed out)');
     const session =
       this.#sessions.get(refreshJwt) ?? fail('refreshJwtRequired', 'the refresh JWT was not issued by this emulator');
     if (this.#config.now() >= session.expiresAt) fail('refreshJwtRequired', 'the refresh JWT expired');
-    return session.user;
+    return session;
+  }
+
+  /** `POST /v1/auth/refresh`: a new session JWT; a new refresh JWT too when rotating (the old one is revoked). */
+  async refresh(refreshJwt: string | undefined): Promise<Record<string, unknown>> {
+    const { user, customClaims } = this.#liveSession(refreshJwt);
+    if (!this.#config.rotateRefreshJwt) return this.#issueSession(user, customClaims, false);
+    this.#revoke(refreshJwt!);
+    return this.#issueSession(user, customClaims, true);
+  }
+
+  /** `POST /v1/auth/logout`: this refresh JWT is rejected from now on. */
+  logout(refreshJwt: string | undefined): void {
+    this.#liveSession(refreshJwt);
+    this.#revoke(refreshJwt!);
+  }
+
+  /** `POST /v1/auth/logoutall`: every refresh JWT of the user is rejected from now on. */
+  logoutAll(refreshJwt: string | undefined): void {
+    const { user } = this.#liveSession(refreshJwt);
+    for (const [jwt, session] of this.#sessions) if (session.user === user) this.#revoke(jwt);
+  }
+
+  #revoke(refreshJwt: string): void {
+    this.#sessions.delete(refreshJwt);
+    this.#revoked.add(refreshJwt);
   }
 
   /** Emails three links and starts a pending login. */
@@ -141,13 +179,13 @@ export class EmulatorState {
   }
 
   /** The pending-session answer: 401 until verified, then the session once. */
-  redeem(pendingRef: string): Record<string, unknown> {
+  async redeem(pendingRef: string): Promise<Record<string, unknown>> {
     const login = this.#logins.get(pendingRef) ?? fail('unknownPendingRef', 'this pendingRef was never issued');
     if (login.status === 'redeemed') fail('unknownPendingRef', 'this pendingRef was already redeemed');
     if (this.#expired(login)) fail('unknownPendingRef', 'this pendingRef expired');
     if (login.status === 'pending' || !login.user) fail('pending');
     login.status = 'redeemed';
-    return this.#issueSession(login.user, login.send.customClaims);
+    return this.#issueSession(login.user, login.send.customClaims, true);
   }
 
   #expired(login: LoginRecord): boolean {
@@ -179,47 +217,50 @@ export class EmulatorState {
     return user;
   }
 
-  /** A JWTResponse (spec §7.4); times in Unix seconds. */
-  #issueSession(user: UserRecord, customClaims: Fields): Record<string, unknown> {
+  /**
+   * A JWTResponse (spec §7.4); times in Unix seconds. Both JWTs are signed by the issuer. With
+   * `withRefreshJwt` false (a refresh that does not rotate), the answer has no refresh JWT or cookie fields.
+   */
+  async #issueSession(user: UserRecord, customClaims: Fields, withRefreshJwt: boolean): Promise<Record<string, unknown>> {
     const iat = Math.floor(this.#config.now() / 1000);
     const sessionExpiration = iat + this.#config.sessionTtlSeconds;
     const cookieExpiration = iat + REFRESH_TTL_SECONDS;
-    // Custom claims first, so they can never override the registered ones.
-    const claims = { ...customClaims, sub: user.userId, iat, iss: this.#config.projectId };
-    const refreshJwt = createJwt({ ...claims, exp: cookieExpiration, drn: 'DSR' });
-    this.#sessions.set(refreshJwt, { user, expiresAt: cookieExpiration * 1000 });
+    // Custom claims first, so they can never override the registered ones. A unique `jti` keeps two
+    // tokens issued in the same second distinct.
+    const claims = { ...customClaims, sub: user.userId, iat, iss: this.#config.issuerName };
     const firstSeen = !user.seen;
     user.seen = true;
-    return {
-      sessionJwt: createJwt({ ...claims, exp: sessionExpiration, drn: 'DS' }),
-      refreshJwt,
-      cookieDomain: '',
-      cookiePath: '/',
-      cookieMaxAge: REFRESH_TTL_SECONDS,
-      cookieExpiration,
-      sessionExpiration,
-      firstSeen,
-      user: {
-        userId: user.userId,
-        loginIds: [...user.loginIds],
-        email: user.email ?? '',
-        verifiedEmail: user.verifiedEmail,
-        name: user.name ?? '',
-        status: 'enabled',
-        roleNames: [],
-        userTenants: [],
-        customAttributes: {},
-        createdTime: user.createdTime,
-        TOTP: false,
-        SAML: false,
-        SCIM: false,
-        OAuth: {},
-        webauthn: false,
-        password: false,
-        test: false,
-      },
-    };
+    const [sessionJwt, refreshJwt] = await Promise.all([
+      this.#config.issuer.sign({ ...claims, exp: sessionExpiration, drn: 'DS', jti: randomBase64Url(12) }),
+      withRefreshJwt ? this.#config.issuer.sign({ ...claims, exp: cookieExpiration, drn: 'DSR', jti: randomBase64Url(12) }) : undefined,
+    ]);
+    if (refreshJwt) this.#sessions.set(refreshJwt, { user, expiresAt: cookieExpiration * 1000, customClaims });
+    const cookie = refreshJwt ? { refreshJwt, cookieDomain: '', cookiePath: '/', cookieMaxAge: REFRESH_TTL_SECONDS, cookieExpiration } : {};
+    return { sessionJwt, ...cookie, sessionExpiration, firstSeen, user: userJson(user) };
   }
+}
+
+/** `ResponseUser` (spec §7.5), as pending-session, refresh and me return it. */
+export function userJson(user: UserRecord): Record<string, unknown> {
+  return {
+    userId: user.userId,
+    loginIds: [...user.loginIds],
+    email: user.email ?? '',
+    verifiedEmail: user.verifiedEmail,
+    name: user.name ?? '',
+    status: 'enabled',
+    roleNames: [],
+    userTenants: [],
+    customAttributes: {},
+    createdTime: user.createdTime,
+    TOTP: false,
+    SAML: false,
+    SCIM: false,
+    OAuth: {},
+    webauthn: false,
+    password: false,
+    test: false,
+  };
 }
 
 /** `base` with `t=<token>` added to its query (before any #fragment); the token is base64url, URL-safe. */

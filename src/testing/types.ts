@@ -51,6 +51,12 @@ export interface EmulatorOptions {
    */
   onEmail?: (email: EmulatorEmail) => void;
   /**
+   * Whether `POST /v1/auth/refresh` answers with a new refresh JWT (and revokes the one it was given), as
+   * Descope does for projects that rotate refresh tokens. Default `false`: the answer has no `refreshJwt`
+   * and the same refresh JWT keeps working.
+   */
+  rotateRefreshJwt?: boolean;
+  /**
    * Descope's rate limit, on by default with the documented numbers: 100 requests per 60 s per client,
    * then every request of that client answers 429 {@link EMULATOR_ERRORS}`.rateLimited` (`E130429`) with
    * `Retry-After: <seconds>` for 60 s. A client is an IP address for {@link Emulator.listen}, and the
@@ -168,15 +174,15 @@ export interface Emulator {
   click(loginId: string, which?: 'right' | 'wrong'): Promise<EmulatorClickResult>;
   /**
    * Opens every link of the newest email for `loginId`, in the email's order, as a mail filter does
-   * before the user sees the email (Microsoft Safe Links, a link-preview bot, a security gateway). Each
-   * link is fetched with `GET`; with `runScripts` the scanner also runs the page, i.e. calls verify with
-   * the link's token as the page's script would (sandboxing scanners do). The scanner is another client:
-   * not rate limited, never faulted. Rejects when no email was sent for `loginId`.
+   * before the user sees the email (Microsoft Safe Links, a link-preview bot, a security gateway): a `GET`
+   * of each link. With `verifyOnLoad`, the links are taken to open a verify page that verifies on load
+   * (what the Security guide warns against), so each visit also calls verify with its link's token. The
+   * scanner is another client: not rate limited, never faulted. Rejects when no email was sent for
+   * `loginId`.
    *
-   * What Descope documents, and the emulator does: a `GET` alone verifies nothing, so the user's own click
-   * still works; a scanner that runs scripts verifies the right link too (the wrong ones answer
-   * `wrongLink` and leave it valid), which signs in whoever polls: a reason for a verify page to wait for a
-   * user gesture.
+   * What Descope documents, and the emulator does: opening a link verifies nothing by itself, so the
+   * user's own click still works; a wrong-number visit leaves the right link valid, so a scanner on a
+   * verify-on-load page verifies the right link too, which signs in whoever polls.
    *
    * @example
    * ```ts
@@ -210,8 +216,22 @@ export interface Emulator {
    */
   reset(): void;
   /**
+   * Replaces the key that signs session and refresh JWTs with a new one (new `kid`), as a key rotation
+   * at Descope does. The previous keys stay published at `GET /v2/keys/<projectId>`, so JWTs they signed
+   * keep verifying, unless `retirePrevious` is `true`. Keys survive {@link Emulator.reset}.
+   * The emulator signs with ES256 (ECDSA P-256) keys; validators take the algorithm from each key.
+   *
+   * @param options - `retirePrevious`: also stop publishing every older key. Default `false`.
+   * @returns The `kid` of the new key.
+   * @example
+   * ```ts
+   * const kid = await emu.rotateKeys();
+   * ```
+   */
+  rotateKeys(options?: { retirePrevious?: boolean }): Promise<string>;
+  /**
    * Serves the emulator over real HTTP (Node only; `node:http` is loaded on demand). Adds CORS to every
-   * answer, serves `GET /verify?t=…` (a page that verifies the link) and `GET /` (the outbox), answers
+   * answer, serves `GET /verify?t=…` (a page that verifies the link when the person clicks "Sign me in") and `GET /` (the outbox), answers
    * 413 above 1 MB of body and destroys the socket for `drop-connection`. While it is open, the default
    * redirect URL is `${url}/verify`.
    *
@@ -243,8 +263,11 @@ export interface EmulatorClickResult {
  * @category Testing
  */
 export interface EmulatorScanOptions {
-  /** Also run each page's script: call verify with the link's token. Default `false` (only `GET`). */
-  runScripts?: boolean;
+  /**
+   * Take the links to open a page that verifies on load: each visit also calls verify with its link's
+   * token. Default `false` (only `GET`, as with a verify page that waits for a click).
+   */
+  verifyOnLoad?: boolean;
   /**
    * How to `GET` a link the emulator does not serve (your app's verify page). Default: the global `fetch`.
    * Links to the emulator's own `/verify` page are always answered by the emulator.
@@ -264,7 +287,7 @@ export interface EmulatorScanResult {
   url: string;
   /** HTTP status of the `GET`. */
   status: number;
-  /** With `runScripts`: HTTP status of the verify call (200 for the right, fresh link). */
+  /** With `verifyOnLoad`: HTTP status of the verify call (200 for the right, fresh link). */
   verifyStatus?: number;
 }
 

@@ -20,7 +20,7 @@ export interface TransportConfig {
 }
 
 /** @internal The run-time check a body must pass; any zod/mini schema fits. */
-interface BodySchema<T> {
+export interface BodySchema<T> {
   safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> } };
 }
 
@@ -32,8 +32,11 @@ export interface RequestOptions {
   retry: RetryPolicy;
 }
 
-/** @internal Sends one JSON POST and returns its validated body, or rejects with one of our errors. */
-export type Transport = <T>(path: EndpointPath, body: object, schema: BodySchema<T>, options: RequestOptions) => Promise<T>;
+/**
+ * @internal Sends one JSON POST (a GET when `body` is `undefined`) and returns its validated body, or rejects
+ * with one of our errors.
+ */
+export type Transport = <T>(path: EndpointPath, body: object | undefined, schema: BodySchema<T>, options: RequestOptions) => Promise<T>;
 
 /**
  * The single place that talks HTTP. Every outcome leaves as a validated body, one of our error classes,
@@ -71,7 +74,8 @@ export function createTransport(config: TransportConfig): Transport {
     try {
       // ky would still hand an aborted request to a custom `fetch`, which may not check the signal.
       signal?.throwIfAborted();
-      const pending = http.post(path.slice(1), {
+      const pending = http(path.slice(1), {
+        method: body ? 'post' : 'get',
         json: body,
         retry: RETRY_OPTIONS[retry],
         headers: { authorization: `Bearer ${config.projectId}${refreshJwt ? `:${refreshJwt}` : ''}` },
@@ -104,7 +108,7 @@ export function createTransport(config: TransportConfig): Transport {
  * in case a server echoes them. Short values are left alone: they could match JSON syntax, and no real
  * token is that short.
  */
-function redact(text: string, body: { token?: unknown; pkceVerifier?: unknown }, refreshJwt: string | undefined): string {
+function redact(text: string, body: { token?: unknown; pkceVerifier?: unknown } = {}, refreshJwt: string | undefined): string {
   for (const secret of [body.token, body.pkceVerifier, refreshJwt]) {
     if (typeof secret === 'string' && secret.length >= 8) text = text.replaceAll(secret, '[redacted]');
   }

@@ -5,7 +5,11 @@ import { parseRetryAfter } from '../utils/retry-after.js';
  * How a request may be retried inside one call:
  * - `send`: the three send calls and update/email. A retried send emails a second set of links with a
  *   different `linkId`, so only answers that prove the request was not processed (429, 503) are retried.
- * - `idempotent`: verify and a single session check. Transient failures are retried: a lost answer
+ *   Also refresh, logout and logoutall: a logout retried after a lost answer fails on the token it just
+ *   revoked, and a refresh retried after a lost answer may present a refresh JWT the first attempt
+ *   rotated (Descope's reaction to that is undocumented), so neither is retried after an attempt that may
+ *   have reached the server.
+ * - `idempotent`: verify, a single session check and `GET /v1/auth/me` (read-only). Transient failures are retried: a lost answer
  *   followed by a retry can at worst fail, which is what no retry would have done anyway.
  * - `none`: the poll loop, which has its own backoff.
  */
@@ -21,7 +25,7 @@ const shortRetryAfter: NonNullable<RetryOptions['shouldRetry']> = ({ error }) =>
 // differently from `parseRetryAfter`; `maxRetryAfter` caps every server-given wait so no call can stall for hours.
 const base: RetryOptions = {
   limit: 2,
-  methods: ['post'],
+  methods: ['post', 'get'],
   afterStatusCodes: [429, 503],
   maxRetryAfter: MAX_INLINE_RETRY_AFTER * 1000,
   jitter: true,

@@ -108,7 +108,11 @@ export interface Session {
 export interface LinkSent {
   /** The number of the link the user must click, a 2-digit string such as `"07"`; show it on screen. */
   linkId: string;
-  /** Opaque reference to poll with. Not secret, but only useful to whoever started the sign-in. */
+  /**
+   * Opaque reference to poll with. A bearer secret until redeemed: whoever holds it gets the session once
+   * the right link is verified. Keep it in the tab or on the server that started the sign-in; never log
+   * it or put it in a URL.
+   */
   pendingRef: string;
   /** The destination address, masked for display (e.g. `a***@example.com`), when Descope sends it. */
   maskedEmail?: string;

@@ -15,11 +15,22 @@ it('polls and verifies without opening a BroadcastChannel', async () => {
   const opened = vi.spyOn(globalThis, 'BroadcastChannel');
   const { pendingRef } = await client.signInOrUp('ada@example.com');
   const link = emulator.lastEmail('ada@example.com')!.links.find((l) => l.correct)!;
-  await verifyFromUrl(client, { url: link.url });
+  await expect(verifyFromUrl(client, { url: link.url, acceptMailScannerRisk: true })).resolves.toEqual({ sessionWentTo: 'elsewhere' });
   await expect(client.pollSession(pendingRef)).resolves.toHaveProperty('sessionJwt');
   expect(opened).not.toHaveBeenCalled();
 });
 
 it('rejects without a URL outside a browser, naming `url`', async () => {
   await expect(verifyFromUrl(client)).rejects.toSatisfy((e) => e instanceof InvalidArgumentError && e.argument === 'url');
+});
+
+it('rejects without a button unless the mail-scanner risk is accepted, naming `button`, before any request', async () => {
+  const before = emulator.requests.length;
+  await expect(verifyFromUrl(client, { url: 'https://app.example.com/verify?t=abc' })).rejects.toSatisfy(
+    (e) => e instanceof InvalidArgumentError && e.argument === 'button',
+  );
+  await expect(verifyFromUrl(client, { url: 'https://app.example.com/verify?t=abc', acceptMailScannerRisk: 'yes' as never })).rejects.toSatisfy(
+    (e) => e instanceof InvalidArgumentError && e.argument === 'button',
+  );
+  expect(emulator.requests).toHaveLength(before);
 });

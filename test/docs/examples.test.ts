@@ -43,9 +43,12 @@ const PRELUDE = `
 import * as main from 'enchanted-link';
 import * as testing from 'enchanted-link/testing';
 import * as testingMsw from 'enchanted-link/testing/msw';
+import * as server from 'enchanted-link/server';
 import * as vitest from 'vitest';
 declare const client: main.EnchantedLinkClient;
 declare const emu: testing.Emulator;
+declare const sessions: server.SessionValidator;
+declare const request: Request;
 declare const emulator: testing.Emulator;
 declare const pendingRef: string;
 declare const token: string;
@@ -57,10 +60,11 @@ declare function render(text: string): void;
 declare function report(name: string): void;
 `;
 
-const [mainNames, testingNames, mswNames] = await Promise.all([
+const [mainNames, testingNames, mswNames, serverNames] = await Promise.all([
   import('../../src/index.js'),
   import('../../src/testing/index.js'),
   import('../../src/testing/msw.js'),
+  import('../../src/server/index.js'),
 ]).then((m) =>
   m.map((module) => Object.keys(module)),
 );
@@ -68,6 +72,7 @@ const GLOBALS: Array<[string, string[]]> = [
   ['main', mainNames!],
   ['testing', testingNames!],
   ['testingMsw', mswNames!],
+  ['server', serverNames!],
   ['vitest', ['expect', 'beforeAll', 'afterEach', 'afterAll']],
 ];
 

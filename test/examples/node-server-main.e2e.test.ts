@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, type EmulatorServer } from '../../src/testing/index.js';
+import { confirmLink } from './confirm-link.js';
 
 const folder = join(import.meta.dirname, '../../examples/node-server');
 const emulator = createEmulator();
@@ -50,11 +51,11 @@ describe('npm run example:server', () => {
     const { url, child, output } = await start({ DESCOPE_PROJECT_ID: emulator.projectId, DESCOPE_BASE_URL: emulatorServer.url });
     try {
       const { handle } = (await (await post(url, { email: 'margaret@example.com' })).json()) as { handle: string };
-      const status = fetch(`${url}/login/status?handle=${handle}`);
+      const status = fetch(`${url}/login/status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ handle }) });
       const email = emulator.lastEmail('margaret@example.com')!;
       const link = email.links.find(({ correct }) => correct)!;
       expect(link.url.startsWith(`${url}/verify?t=`)).toBe(true);
-      expect((await fetch(link.url)).status).toBe(200);
+      expect((await confirmLink(link.url)).status).toBe(200);
       const answer = await status;
       expect(await answer.json()).toMatchObject({ status: 'signed_in', user: { email: 'margaret@example.com' } });
       const refreshJwt = /^DSR=([^;]+);/.exec(answer.headers.get('set-cookie') ?? '')?.[1];

@@ -32,7 +32,8 @@ describe('the main entry', () => {
   it.each(['index.js', 'index.cjs'])('%s loads no testing code, no msw and no Node built-in', (entry) => {
     const { files, packages } = importGraph(entry);
     expect(packages).toContain('zod/mini'); // the scan finds imports at all
-    expect(files.filter((file) => /testing|cli/.test(file))).toEqual([]);
+    expect(files.filter((file) => /testing|cli|server/.test(file))).toEqual([]);
+    expect(packages.filter((specifier) => specifier.startsWith('jose'))).toEqual([]); // jose is for enchanted-link/server
     expect(packages.filter((specifier) => !isDependency(specifier))).toEqual([]);
     expect(packages.filter((specifier) => specifier.startsWith('node:') || builtinModules.includes(specifier))).toEqual([]);
   });
@@ -40,6 +41,13 @@ describe('the main entry', () => {
   it.each(['testing.js', 'testing.cjs'])('leaves msw out of %s too: only testing/msw loads it', (entry) => {
     expect(importGraph(entry).packages.filter((specifier) => specifier.startsWith('msw'))).toEqual([]);
     expect(importGraph(entry.replace('testing', 'testing-msw')).packages).toContain('msw');
+  });
+
+  it.each(['server.js', 'server.cjs'])('leaves jose to the server entry (%s), which loads no msw and no Node built-in', (entry) => {
+    const { packages } = importGraph(entry);
+    expect(packages).toContain('jose');
+    expect(packages.filter((specifier) => !isDependency(specifier))).toEqual([]);
+    expect(packages.filter((specifier) => specifier.startsWith('node:') || builtinModules.includes(specifier))).toEqual([]);
   });
 });
 
@@ -53,7 +61,7 @@ describe('npm pack', () => {
     const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/[\w-]+\.(js|cjs|d\.ts|d\.cts|js\.map|cjs\.map))$/;
     expect(paths.filter((path) => !allowed.test(path))).toEqual([]);
     for (const required of ['package.json', 'README.md', 'LICENSE', 'dist/cli.js']) expect(paths).toContain(required);
-    for (const entry of ['index', 'testing', 'testing-msw']) {
+    for (const entry of ['index', 'testing', 'testing-msw', 'server']) {
       for (const ext of ['js', 'cjs', 'd.ts', 'd.cts']) expect(paths).toContain(`dist/${entry}.${ext}`);
     }
   });

@@ -1,5 +1,6 @@
 // The packed package on every runtime we claim: one flow (send, open the right link from the emulator's
-// outbox, verify, poll to a session, then an existing-user signUp and a bad argument) from Node 22 and 24
+// outbox, verify, poll to a session, then an existing-user signUp and a bad argument; then the session is
+// checked with `enchanted-link/server`, refreshed, read and ended) from Node 22 and 24
 // (ESM and CJS), Bun (ESM and CJS), Deno (npm package from node_modules) and workerd (a bundled worker),
 // each against the emulator server of this test over real HTTP.
 import { copyFileSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -61,6 +62,13 @@ const expected = (email: string) => ({
   sessionJwtParts: 3,
   existingUser: { name: 'DescopeError', errorCode: 'E062107', isDescopeError: true, isEnchantedLinkError: true },
   badInput: { name: 'InvalidArgumentError', argument: 'loginId', isInvalidArgumentError: true },
+  afterSignIn: {
+    validUserIsSessionUser: true,
+    tampered: { name: 'InvalidSessionError', reason: 'signature', isSessionError: true },
+    refreshedIsValid: true,
+    meIsSessionUser: true,
+    refreshAfterSignOut: { name: 'DescopeError', status: 401 },
+  },
 });
 
 describe('the packed package on every runtime', () => {
@@ -97,6 +105,7 @@ describe('the packed package on every runtime', () => {
     });
     const inputs = Object.keys(metafile.inputs);
     expect(inputs).toContain('node_modules/enchanted-link/dist/index.js');
+    expect(inputs).toContain('node_modules/enchanted-link/dist/server.js');
     expect(inputs.filter((input) => /testing|msw|^node:/.test(input))).toEqual([]);
     // A bare import left in the bundle (a Node built-in, say) would be an import the worker cannot load.
     expect(Object.values(metafile.outputs).flatMap((output) => output.imports)).toEqual([]);

@@ -3,6 +3,7 @@
 // it its own way; it uses nothing but `fetch` and the library, so it runs unchanged in Node, Bun, Deno and
 // workerd. Type-checked here; the test transpiles it to plain JavaScript for the consumers.
 import type * as Library from 'enchanted-link';
+import type * as Server from 'enchanted-link/server';
 
 /** Where the emulator server is, and the address to sign in (unique per runtime: signUp must find it new). */
 export interface SmokeConfig {
@@ -19,6 +20,14 @@ export interface SmokeResult {
   sessionJwtParts: number;
   existingUser: { name: string; errorCode: unknown; isDescopeError: boolean; isEnchantedLinkError: boolean };
   badInput: { name: string; argument: unknown; isInvalidArgumentError: boolean };
+  /** After sign-in: the validator's verdicts and the session calls (enchanted-link/server + the client). */
+  afterSignIn: {
+    validUserIsSessionUser: boolean;
+    tampered: { name: string; reason: unknown; isSessionError: boolean };
+    refreshedIsValid: boolean;
+    meIsSessionUser: boolean;
+    refreshAfterSignOut: { name: string; status: unknown };
+  };
 }
 
 /** The right link of the newest email to `email`, read from the emulator's outbox page over HTTP. */
@@ -31,7 +40,7 @@ async function rightLink(baseUrl: string, email: string, linkId: string): Promis
 }
 
 /** Send, verify the right link, poll to a session, then two failures: an existing user and bad input. */
-export async function smoke(lib: typeof Library, { baseUrl, projectId, email }: SmokeConfig): Promise<SmokeResult> {
+export async function smoke(lib: typeof Library, server: typeof Server, { baseUrl, projectId, email }: SmokeConfig): Promise<SmokeResult> {
   const client = new lib.EnchantedLinkClient({ projectId, baseUrl, timeout: 5_000 });
   const { linkId, pendingRef, maskedEmail } = await client.signInOrUp(email);
   const token = lib.readTokenFromUrl(await rightLink(baseUrl, email, linkId));
@@ -40,6 +49,20 @@ export async function smoke(lib: typeof Library, { baseUrl, projectId, email }: 
   const session = await client.pollSession(pendingRef, { interval: 20, timeout: 10_000 });
   const existing: unknown = await client.signUp(email).then(() => new Error('signUp of an existing user resolved'), (error: unknown) => error);
   const invalid: unknown = await client.signInOrUp('').then(() => new Error('signInOrUp("") resolved'), (error: unknown) => error);
+
+  const sessions = new server.SessionValidator({ projectId, baseUrl });
+  const claims = await sessions.validateSession(session.sessionJwt);
+  const [header, payload, signature] = session.sessionJwt.split('.');
+  const tampered: unknown = await sessions.validateSession(`${header}.${payload}x.${signature}`).then(
+    () => new Error('a tampered JWT passed'),
+    (error: unknown) => error,
+  );
+  const refreshJwt = session.refreshJwt ?? '';
+  const refreshed = await client.refreshSession(refreshJwt);
+  const refreshedClaims = await sessions.validateSession(refreshed.sessionJwt);
+  const me = await client.me(refreshJwt);
+  await client.signOut(refreshJwt);
+  const afterSignOut: unknown = await client.refreshSession(refreshJwt).then(() => new Error('refresh after sign-out resolved'), (error: unknown) => error);
   return {
     linkId,
     maskedEmail,
@@ -55,6 +78,17 @@ export async function smoke(lib: typeof Library, { baseUrl, projectId, email }: 
       name: (invalid as Error).name,
       argument: (invalid as { argument?: unknown }).argument,
       isInvalidArgumentError: invalid instanceof lib.InvalidArgumentError,
+    },
+    afterSignIn: {
+      validUserIsSessionUser: claims.userId === session.user?.userId,
+      tampered: {
+        name: (tampered as Error).name,
+        reason: (tampered as { reason?: unknown }).reason,
+        isSessionError: tampered instanceof server.SessionError,
+      },
+      refreshedIsValid: refreshedClaims.userId === claims.userId,
+      meIsSessionUser: me.userId === claims.userId,
+      refreshAfterSignOut: { name: (afterSignOut as Error).name, status: (afterSignOut as { status?: unknown }).status },
     },
   };
 }

@@ -187,15 +187,15 @@ describe('verify and pending-session', () => {
     });
   });
 
-  it('issues three-part JWTs with header {alg, typ} and claims sub, iat, exp, iss', async () => {
+  it('issues three-part JWTs with header {alg, kid, typ} and claims sub, iat, exp, iss', async () => {
     const now = 1_700_000_000_000;
     const emu = createEmulator({ users: [{ loginId: ADA }], now: () => now, sessionTtlSeconds: 60 });
     const session = await sessionOf(emu);
     const sessionJwt = decodeJwt(session.sessionJwt);
     const refreshJwt = decodeJwt(session.refreshJwt);
     expect(sessionJwt.parts).toBe(3);
-    expect(sessionJwt.header).toEqual({ alg: expect.any(String), typ: 'JWT' });
-    const common = { sub: session.user.userId, iat: 1_700_000_000, iss: emu.projectId };
+    expect(sessionJwt.header).toEqual({ alg: 'ES256', kid: expect.any(String), typ: 'JWT' });
+    const common = { sub: session.user.userId, iat: 1_700_000_000, iss: `${emu.baseUrl}/${emu.projectId}` };
     expect(sessionJwt.claims).toMatchObject({ ...common, exp: 1_700_000_060 });
     expect(refreshJwt.claims).toMatchObject({ ...common, exp: 1_700_000_000 + 2_592_000 });
     expect(session.sessionJwt.split('.')[2]).toMatch(/^[\w-]+$/);

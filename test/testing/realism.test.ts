@@ -72,10 +72,10 @@ describe('scan(): a mail filter opening every link', () => {
     expect((await poll(emu, sent.body.pendingRef)).status).toBe(200);
   });
 
-  it('with runScripts, verifies the right link too: whoever polls is signed in', async () => {
+  it('on a verify-on-load page (verifyOnLoad), verifies the right link too: whoever polls is signed in', async () => {
     const emu = createEmulator({ users: [{ loginId: ADA }] });
     const sent = await signIn(emu);
-    const opened = await emu.scan(ADA, { runScripts: true });
+    const opened = await emu.scan(ADA, { verifyOnLoad: true });
     const right = emu.lastEmail(ADA)?.linkId;
     expect(opened.map(({ number, verifyStatus }) => [number, verifyStatus])).toEqual(
       opened.map(({ number }) => [number, number === right ? 200 : 400]),
@@ -96,7 +96,7 @@ describe('scan(): a mail filter opening every link', () => {
   it('is not rate limited (another client) and rejects when no email was sent', async () => {
     const emu = createEmulator({ users: [{ loginId: ADA }], rateLimit: { requests: 1 } });
     await signIn(emu);
-    expect((await emu.scan(ADA, { runScripts: true })).map(({ status }) => status)).toEqual([200, 200, 200]);
+    expect((await emu.scan(ADA, { verifyOnLoad: true })).map(({ status }) => status)).toEqual([200, 200, 200]);
     await expect(emu.scan('nobody@example.com')).rejects.toThrow('No email was sent for nobody@example.com');
   });
 });

@@ -145,31 +145,56 @@ describe('pages', () => {
   });
 });
 
-/** Runs the verify page's inline script against fake DOM globals, with fetch going to the real server. */
+/**
+ * Runs the verify page's inline script against fake DOM globals, with fetch going to the real server;
+ * `click(isTrusted)` fires the button's click listener as a person (`true`) or a script (`false`) would.
+ */
 async function openVerifyPage(href: string) {
   const html = await (await fetch(href)).text();
   const script = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
   const status = { textContent: '' };
   const detail = { textContent: '' };
+  const listeners: ((event: { isTrusted: boolean }) => void)[] = [];
+  const button = { hidden: false, disabled: false, addEventListener: (_: string, listener: (typeof listeners)[number]) => listeners.push(listener) };
   const replaceState = vi.fn();
+  const verifies = vi.fn((path: string, init: RequestInit) => fetch(new URL(path, href), init));
   runInNewContext(script, {
     URL,
+    JSON,
+    String,
     location: { href },
     history: { replaceState },
-    document: { getElementById: (id: string) => (id === 'status' ? status : detail) },
-    fetch: (path: string, init: RequestInit) => fetch(new URL(path, href), init),
+    document: { visibilityState: 'visible', getElementById: (id: string) => ({ status, detail, confirm: button })[id] },
+    fetch: verifies,
   });
-  await vi.waitFor(() => expect(status.textContent).not.toBe(''));
-  return { status: status.textContent, detail: detail.textContent, replaceState };
+  const page = {
+    replaceState,
+    verifies,
+    get status() {
+      return status.textContent;
+    },
+    get detail() {
+      return detail.textContent;
+    },
+    async click(isTrusted: boolean) {
+      for (const listener of listeners) listener({ isTrusted });
+      if (isTrusted) await vi.waitFor(() => expect(status.textContent).not.toBe(''));
+    },
+  };
+  return page;
 }
 
 describe('verify page script', () => {
-  it('verifies the token, removes it from the address bar and says so', async () => {
+  it('removes the token from the address bar at once, and verifies only on a person’s click', async () => {
     const sent = await post(PATHS.signIn, { loginId: ADA });
     const link = emu.lastEmail(ADA)?.links.find(({ correct }) => correct);
     const page = await openVerifyPage(`${link?.url}#top`);
-    expect(page.status).toBe('Signed in — you can return to the app');
     expect(page.replaceState).toHaveBeenCalledWith(null, '', '/verify#top');
+    await page.click(false); // a script's click()
+    expect(page.verifies).not.toHaveBeenCalled();
+    expect((await post(PATHS.pendingSession, { pendingRef: sent.body.pendingRef })).status).toBe(401);
+    await page.click(true);
+    expect(page.status).toBe('Signed in — you can return to the app');
     expect((await post(PATHS.pendingSession, { pendingRef: sent.body.pendingRef })).status).toBe(200);
   });
 
@@ -177,12 +202,14 @@ describe('verify page script', () => {
     await post(PATHS.signIn, { loginId: ADA });
     const link = emu.lastEmail(ADA)?.links.find(({ correct }) => !correct);
     const page = await openVerifyPage(link?.url ?? '');
+    await page.click(true);
     const { errorDescription, errorCode } = EMULATOR_ERRORS.wrongLink;
     expect(page).toMatchObject({ status: 'Could not sign in', detail: `${errorDescription} (${errorCode})` });
   });
 
   it('says so when the link has no token', async () => {
-    expect((await openVerifyPage(`${server.url}/verify?x=1`)).status).toBe('This link has no token');
+    const page = await openVerifyPage(`${server.url}/verify?x=1`);
+    expect(page.status).toBe('This link has no token');
   });
 });
 

@@ -26,7 +26,8 @@ describe('authorization header', () => {
   });
 
   it.each(Object.values(PATHS))('is checked on %s', async (path) => {
-    expectError(await call(newEmulator(), path, {}, { auth: null }), 'badAuthorization');
+    const method = path === PATHS.me ? 'GET' : 'POST';
+    expectError(await call(newEmulator(), path, method === 'GET' ? undefined : {}, { auth: null, method }), 'badAuthorization');
   });
 
   it('accepts a lower-case scheme and a trailing refresh JWT and management key', async () => {
@@ -183,7 +184,7 @@ describe('request log', () => {
 
   it('lists the error codes of Descope as not assumed and its own as assumed', () => {
     const documented = Object.entries(EMULATOR_ERRORS).filter(([, info]) => !info.assumed).map(([name]) => name);
-    expect(documented.sort()).toEqual(['invalidRequest', 'pending', 'rateLimited', 'userAlreadyExists', 'userNotFound']);
+    expect(documented.sort()).toEqual(['invalidRequest', 'pending', 'rateLimited', 'refreshJwtRevoked', 'userAlreadyExists', 'userNotFound']);
     // Invented codes (E099xxx) are always flagged; so is a real code whose use here is a guess (the redirect
     // refusal reuses Descope's validation-failure code, since the real answer is undocumented).
     for (const info of Object.values(EMULATOR_ERRORS)) if (info.errorCode.startsWith('E099')) expect(info.assumed).toBe(true);

@@ -1,19 +1,24 @@
-// The verify page, behind `redirectUrl`: the emailed link opens it with `?t=<token>`.
+// The verify page, behind `redirectUrl`: the emailed link opens it with `?t=<token>`. It verifies only
+// once the person clicks "Sign me in": mail scanners open links and run pages, but do not click.
 import { DescopeError, InvalidArgumentError, RateLimitError, verifyFromUrl } from 'enchanted-link';
 import { client } from './client.js';
 
 const title = document.getElementById('title')!;
 const status = document.getElementById('status')!;
+const button = document.getElementById('confirm') as HTMLButtonElement;
 
 function show(state: string, heading: string, text: string) {
   status.dataset.state = state;
   title.textContent = heading;
   status.textContent = text;
+  button.hidden = true;
 }
 
 try {
-  await verifyFromUrl(client); // removes ?t= from the address bar before it sends anything
-  show('verified', 'You are signed in', 'Return to the tab where you started: it has noticed already.');
+  // Removes ?t= from the address bar at once; sends the verify on the person's click on the button.
+  const { sessionWentTo } = await verifyFromUrl(client, { button });
+  if (sessionWentTo === 'waiting-tab') show('verified', "You're signed in", 'Continue in your other tab: it is signed in already.');
+  else show('verified', 'Link confirmed', 'Go back to the device or browser where you asked for the link: it signs you in by itself.');
 } catch (error) {
   if (error instanceof InvalidArgumentError) {
     show('error', 'This page needs the link from your email', 'Open the link from the email again (the whole link).');

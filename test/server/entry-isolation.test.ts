@@ -1,0 +1,33 @@
+// jose and the validator are for servers only: the main entry's import graph must never reach them, so
+// no browser bundle pays for them (issue 15). Checked on the source graph with esbuild, as a bundler sees it.
+import { resolve } from 'node:path';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+
+async function inputsOf(entry: string): Promise<string[]> {
+  const result = await build({
+    entryPoints: [resolve(root, entry)],
+    bundle: true,
+    write: false,
+    metafile: true,
+    format: 'esm',
+    platform: 'browser',
+    logLevel: 'silent',
+    define: { __SDK_VERSION__: '"0.0.0"' },
+  });
+  return Object.keys(result.metafile.inputs);
+}
+
+describe('entry isolation', () => {
+  it('the main entry never imports jose or src/server', async () => {
+    const inputs = await inputsOf('src/index.ts');
+    expect(inputs.some((path) => path.includes('node_modules/ky/'))).toBe(true); // the check sees dependencies
+    expect(inputs.filter((path) => path.includes('node_modules/jose/') || path.startsWith('src/server/'))).toEqual([]);
+  });
+
+  it('the server entry does import jose', async () => {
+    expect((await inputsOf('src/server/index.ts')).some((path) => path.includes('node_modules/jose/'))).toBe(true);
+  });
+});
