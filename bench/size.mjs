@@ -14,8 +14,10 @@ const ENTRY = join(DIST, 'index.js');
 
 /** The budget (min+gzip bytes) `npm run size` enforces. */
 // `own` includes 170 B for refreshSession/signOut/signOutAll/me (issue 15): class methods cannot be
-// tree-shaken, so every client pays for them (measured 3.95 → 4.12 KB; total 17.65 → 17.81 KB).
-export const BUDGET = { total: 18 * 1024, own: 4 * 1024 + 170 };
+// tree-shaken, so every client pays for them. Raised further while issue 12 lands its request pipeline
+// (hostile-input checks, every User field checked, credential scrubbing of causes) on top of issue 11's
+// verify gesture; issue 12 item 7 works it down towards 16.5 KB / 3 KB.
+export const BUDGET = { total: 18.75 * 1024, own: 4.71 * 1024 };
 
 const OUR_USAGE = (verifyExport) => `
 import { EnchantedLinkClient, ${verifyExport ? 'verifyFromUrl' : 'readTokenFromUrl'} } from ${JSON.stringify(ENTRY)};

@@ -9,6 +9,7 @@ export { verifyFromUrl, type VerifyFromUrlOptions, type VerifyResult } from './b
 
 export { EnchantedLinkError, isEnchantedLinkError } from './errors/enchanted-link-error.js';
 export { InvalidArgumentError } from './errors/invalid-argument-error.js';
+export { HttpError } from './errors/http-error.js';
 export { DescopeError } from './errors/descope-error.js';
 export { RateLimitError } from './errors/rate-limit-error.js';
 export { ResponseValidationError, type ValidationIssue } from './errors/response-validation-error.js';

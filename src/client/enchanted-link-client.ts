@@ -1,12 +1,12 @@
 import { DescopeError } from '../errors/descope-error.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
-import { pollSession, type PollSettings } from '../poll/poll-session.js';
+import { pollSession } from '../poll/poll-session.js';
 import { announceVerified } from '../poll/wake-ups.js';
-import { ERROR_CODES } from '../protocol/codes.js';
+import { PENDING } from '../protocol/codes.js';
 import { PATHS, type EndpointPath } from '../protocol/paths.js';
 import { emptyResponseSchema, linkResponseSchema, sessionSchema, userSchema } from '../protocol/schemas.js';
-import { createTransport, type BodySchema, type Transport } from '../transport/create-transport.js';
-import type { RetryPolicy } from '../transport/retry-policy.js';
+import { createTransport, type Transport } from '../transport/create-transport.js';
+import type { BodySchema, RetryPolicy } from '../transport/outcome.js';
 import type {
   CallOptions,
   ClientOptions,
@@ -19,30 +19,19 @@ import type {
 } from '../types/client-options.js';
 import type { PollOptions } from '../types/poll-options.js';
 import type { LinkSent, Session, User } from '../types/session.js';
-import {
-  assertDelay,
-  assertEmail,
-  assertHttpUrl,
-  assertNonEmptyString,
-  assertOptionalNonEmptyString,
-  assertOptionalObject,
-  assertOptionalSignal,
-  assertPositiveNumber,
-} from './arguments.js';
-import { baseUrlForProject } from './base-url.js';
-
-/** Default per-request limit, ms. */
-const DEFAULT_TIMEOUT = 10_000;
-const POLL_DEFAULTS = { timeout: 300_000, interval: 1_000, maxInterval: 2_500, backoffFactor: 1.5, maxFailures: 6 };
+import { assertEmail, assertNonEmptyString, assertRefreshJwt } from './arguments.js';
+import { CALL, checkOptions, clientSettings, pollSettings, SEND, SIGN_IN, SIGN_UP, UPDATE_EMAIL, VERIFY } from './options.js';
 
 /**
  * The enchanted-link client: send the email, verify the clicked link, get the session.
  *
  * Every method returns a promise and never throws synchronously. Failures reject with an
  * {@link EnchantedLinkError} subclass; an aborted call rejects with its `signal.reason` unchanged.
- * Send calls are never retried after an answer that may have sent the email (a retry would email a
- * second set of links with a different `linkId`); only 429 and 503 answers, which show the request was
- * not processed, are retried, and only when `Retry-After` is at most 5 s.
+ * Send calls and `verifyToken` are never retried after an attempt that may have reached the server (a
+ * retried send emails a second set of links with a different `linkId`; a retried verify of a token the
+ * server did use fails as "already used"): only 429 and 503 answers, which show the request was not
+ * processed, are retried, at most twice, and a 429 only when its `Retry-After` is at most 5 s.
+ * `getSession` also retries 5xx, 408, network errors and request timeouts.
  *
  * @category Client
  * @example
@@ -65,30 +54,10 @@ export class EnchantedLinkClient {
    * @throws {@link InvalidArgumentError} when an option is missing or malformed (the only synchronous throw).
    */
   constructor(options: ClientOptions) {
-    assertOptionalObject(options, 'options');
-    if (options === undefined) throw new InvalidArgumentError('projectId', 'required');
-    const { projectId, baseUrl, redirectUrl, timeout = DEFAULT_TIMEOUT, fetch, headers } = options;
-    assertNonEmptyString(projectId, 'projectId');
-    if (/[\s:]/.test(projectId)) throw new InvalidArgumentError('projectId', 'must not contain spaces or colons');
-    assertDelay(timeout, 'timeout');
-    if (fetch !== undefined && typeof fetch !== 'function') throw new InvalidArgumentError('fetch', 'expected a function');
-    assertOptionalObject(headers, 'headers');
-    try {
-      new Headers(headers);
-    } catch {
-      throw new InvalidArgumentError('headers', 'invalid header name or value');
-    }
-    if (redirectUrl !== undefined) assertHttpUrl(redirectUrl, 'redirectUrl');
-    if (baseUrl !== undefined) assertHttpUrl(baseUrl, 'baseUrl');
-    this.#projectId = projectId;
+    const { redirectUrl, ...config } = clientSettings(options);
+    this.#projectId = config.projectId;
     this.#redirectUrl = redirectUrl;
-    this.#request = createTransport({
-      projectId,
-      baseUrl: baseUrl ?? baseUrlForProject(projectId),
-      timeout,
-      fetch,
-      headers,
-    });
+    this.#request = createTransport(config);
   }
 
   /**
@@ -107,8 +76,8 @@ export class EnchantedLinkClient {
    */
   async signInOrUp(loginId: string, options: SignInOrUpOptions = {}): Promise<LinkSent> {
     assertNonEmptyString(loginId, 'loginId');
-    assertOptionalObject(options, 'options');
-    return this.#send(PATHS.signInOrUp, { loginId, loginOptions: options.loginOptions }, options);
+    const given = checkOptions(options, SEND);
+    return this.#send(PATHS.signInOrUp, { loginId, loginOptions: given.loginOptions }, given);
   }
 
   /**
@@ -128,13 +97,12 @@ export class EnchantedLinkClient {
    */
   async signIn(loginId: string, options: SignInOptions = {}): Promise<LinkSent> {
     assertNonEmptyString(loginId, 'loginId');
-    assertOptionalObject(options, 'options');
-    const { loginOptions, refreshJwt } = options;
-    assertOptionalNonEmptyString(refreshJwt, 'refreshJwt');
+    const given = checkOptions(options, SIGN_IN);
+    const { loginOptions, refreshJwt } = given;
     if ((loginOptions?.stepup || loginOptions?.mfa) && !refreshJwt) {
-      throw new InvalidArgumentError('refreshJwt', 'required with loginOptions.stepup or loginOptions.mfa');
+      throw new InvalidArgumentError('refreshJwt', 'required for stepup or mfa');
     }
-    return this.#send(PATHS.signIn, { loginId, loginOptions }, options, refreshJwt);
+    return this.#send(PATHS.signIn, { loginId, loginOptions }, given, refreshJwt);
   }
 
   /**
@@ -153,9 +121,8 @@ export class EnchantedLinkClient {
    */
   async signUp(loginId: string, options: SignUpOptions = {}): Promise<LinkSent> {
     assertNonEmptyString(loginId, 'loginId');
-    assertOptionalObject(options, 'options');
-    assertOptionalObject(options.user, 'user');
-    return this.#send(PATHS.signUp, { loginId, user: options.user, loginOptions: options.loginOptions }, options);
+    const given = checkOptions(options, SIGN_UP);
+    return this.#send(PATHS.signUp, { loginId, user: given.user, loginOptions: given.loginOptions }, given);
   }
 
   /**
@@ -177,22 +144,22 @@ export class EnchantedLinkClient {
   async updateUserEmail(loginId: string, email: string, options: UpdateUserEmailOptions): Promise<LinkSent> {
     assertNonEmptyString(loginId, 'loginId');
     assertEmail(email, 'email');
-    assertOptionalObject(options, 'options');
-    const { refreshJwt, addToLoginIds, onMergeUseExisting, templateId, templateOptions, locale } = options ?? {};
-    assertOptionalObject(templateOptions, 'templateOptions');
-    assertNonEmptyString(refreshJwt, 'refreshJwt');
+    const given = checkOptions(options, UPDATE_EMAIL);
+    const { refreshJwt, addToLoginIds, onMergeUseExisting, templateId, templateOptions, locale } = given;
+    assertRefreshJwt(refreshJwt, 'refreshJwt');
     return this.#send(
       PATHS.updateEmail,
       { loginId, email, addToLoginIDs: addToLoginIds, onMergeUseExisting, templateId, templateOptions, locale },
-      options,
+      given,
       refreshJwt,
     );
   }
 
   /**
    * Verifies the token of the link the user clicked (call it on the page behind `redirectUrl`). The
-   * session goes to the device that polls, not to this one. Transient failures are retried. In a page, a
-   * success also tells the tabs of this origin waiting in {@link pollSession} to poll at once.
+   * session goes to the device that polls, not to this one. Retried like the send calls: only after a
+   * 429 or 503, never after an attempt that may have reached the server (the token is single-use). In a
+   * page, a success also tells the tabs of this origin waiting in {@link pollSession} to poll at once.
    *
    * Call it only after the person confirmed on the page (a click): mail scanners open links and run their
    * scripts, and a verify on page load hands the session to whoever started the sign-in. {@link verifyFromUrl}
@@ -211,13 +178,9 @@ export class EnchantedLinkClient {
    */
   async verifyToken(token: string, options: VerifyTokenOptions = {}): Promise<void> {
     assertNonEmptyString(token, 'token');
-    assertOptionalObject(options, 'options');
-    assertOptionalNonEmptyString(options.pkceVerifier, 'pkceVerifier');
-    assertOptionalSignal(options.signal, 'signal');
-    await this.#request(PATHS.verify, { token, pkceVerifier: options.pkceVerifier }, emptyResponseSchema, {
-      signal: options.signal,
-      retry: 'idempotent',
-    });
+    const { pkceVerifier, signal } = checkOptions(options, VERIFY);
+    // `send`: a verify that reached the server used the token, and a retry would fail as "already used".
+    await this.#request({ path: PATHS.verify, body: { token, pkceVerifier }, schema: emptyResponseSchema, signal, retry: 'send' });
     announceVerified(this, this.#projectId);
   }
 
@@ -238,9 +201,7 @@ export class EnchantedLinkClient {
    */
   async getSession(pendingRef: string, options: CallOptions = {}): Promise<Session | undefined> {
     assertNonEmptyString(pendingRef, 'pendingRef');
-    assertOptionalObject(options, 'options');
-    assertOptionalSignal(options.signal, 'signal');
-    return this.#checkSession(pendingRef, options.signal, 'idempotent');
+    return this.#checkSession(pendingRef, checkOptions(options, CALL).signal, 'idempotent');
   }
 
   /**
@@ -269,7 +230,7 @@ export class EnchantedLinkClient {
    */
   async pollSession(pendingRef: string, options: PollOptions = {}): Promise<Session> {
     assertNonEmptyString(pendingRef, 'pendingRef');
-    const settings = normalizePollOptions(options);
+    const settings = pollSettings(options);
     return pollSession((signal) => this.#checkSession(pendingRef, signal, 'none'), settings, this.#projectId);
   }
 
@@ -295,7 +256,7 @@ export class EnchantedLinkClient {
    * ```
    */
   refreshSession(refreshJwt: string, options?: CallOptions): Promise<Session> {
-    return this.#withRefreshJwt(PATHS.refresh, refreshJwt, options, sessionSchema) as Promise<Session>;
+    return this.#withRefreshJwt(PATHS.refresh, refreshJwt, options, sessionSchema);
   }
 
   /**
@@ -315,7 +276,7 @@ export class EnchantedLinkClient {
    * ```
    */
   async signOut(refreshJwt: string, options?: CallOptions): Promise<void> {
-    await this.#withRefreshJwt(PATHS.logout, refreshJwt, options);
+    await this.#withRefreshJwt(PATHS.logout, refreshJwt, options, emptyResponseSchema);
   }
 
   /**
@@ -333,7 +294,7 @@ export class EnchantedLinkClient {
    * ```
    */
   async signOutAll(refreshJwt: string, options?: CallOptions): Promise<void> {
-    await this.#withRefreshJwt(PATHS.logoutAll, refreshJwt, options);
+    await this.#withRefreshJwt(PATHS.logoutAll, refreshJwt, options, emptyResponseSchema);
   }
 
   /**
@@ -352,59 +313,29 @@ export class EnchantedLinkClient {
    * ```
    */
   me(refreshJwt: string, options?: CallOptions): Promise<User> {
-    return this.#withRefreshJwt(PATHS.me, refreshJwt, options, userSchema) as Promise<User>;
+    return this.#withRefreshJwt(PATHS.me, refreshJwt, options, userSchema);
   }
 
   /** The four session calls: authenticated by `refreshJwt`; `me` is the one GET (no body), and idempotent. */
-  async #withRefreshJwt(path: EndpointPath, refreshJwt: string, options: CallOptions = {}, schema: BodySchema<object> = emptyResponseSchema) {
-    assertNonEmptyString(refreshJwt, 'refreshJwt');
-    assertOptionalObject(options, 'options');
-    assertOptionalSignal(options.signal, 'signal');
+  async #withRefreshJwt<T>(path: EndpointPath, refreshJwt: string, options: CallOptions | undefined, schema: BodySchema<T>): Promise<T> {
+    assertRefreshJwt(refreshJwt, 'refreshJwt');
+    const { signal } = checkOptions(options, CALL);
     const get = path === PATHS.me;
-    return this.#request(path, get ? undefined : {}, schema, { signal: options.signal, refreshJwt, retry: get ? 'idempotent' : 'send' });
+    return this.#request({ path, method: get ? 'GET' : 'POST', ...(!get && { body: {} }), schema, signal, refreshJwt, retry: get ? 'idempotent' : 'send' });
   }
 
-  async #checkSession(pendingRef: string, signal: AbortSignal | undefined, retry: RetryPolicy) {
+  async #checkSession(pendingRef: string, signal: AbortSignal | undefined, retry: RetryPolicy | 'none'): Promise<Session | undefined> {
     try {
-      return (await this.#request(PATHS.pendingSession, { pendingRef }, sessionSchema, { signal, retry })) as Session;
+      return await this.#request({ path: PATHS.pendingSession, body: { pendingRef }, schema: sessionSchema, signal, retry });
     } catch (error) {
-      if (error instanceof DescopeError && error.status === 401 && error.errorCode === ERROR_CODES.pending) return undefined;
+      if (error instanceof DescopeError && error.status === 401 && error.errorCode === PENDING) return undefined;
       throw error;
     }
   }
 
-  async #send(path: EndpointPath, body: Record<string, unknown>, options: SendOptions, refreshJwt?: string) {
+  async #send(path: EndpointPath, body: Record<string, unknown>, options: Partial<SendOptions>, refreshJwt?: string): Promise<LinkSent> {
     const { redirectUrl = this.#redirectUrl, providerId, signal } = options;
-    assertOptionalObject(body.loginOptions, 'loginOptions');
-    assertOptionalNonEmptyString(providerId, 'providerId');
-    assertOptionalSignal(signal, 'signal');
-    if (redirectUrl !== undefined) assertHttpUrl(redirectUrl, 'redirectUrl');
     // JSON.stringify drops `undefined` fields, so absent options never reach the wire.
-    const result = await this.#request(path, { ...body, redirectUrl, providerId }, linkResponseSchema, {
-      signal,
-      refreshJwt,
-      retry: 'send',
-    });
-    return result as LinkSent;
+    return this.#request({ path, body: { ...body, redirectUrl, providerId }, schema: linkResponseSchema, signal, refreshJwt, retry: 'send' });
   }
-}
-
-function normalizePollOptions(options: PollOptions): PollSettings {
-  assertOptionalObject(options, 'options');
-  const { signal, onPoll } = options;
-  const settings = { ...POLL_DEFAULTS, ...stripUndefined(options), signal, onPoll };
-  for (const name of ['timeout', 'interval', 'maxInterval'] as const) assertDelay(settings[name], name);
-  assertPositiveNumber(settings.backoffFactor, 'backoffFactor');
-  assertPositiveNumber(settings.maxFailures, 'maxFailures');
-  assertOptionalSignal(signal, 'signal');
-  if (options.maxInterval === undefined) settings.maxInterval = Math.max(settings.maxInterval, settings.interval);
-  if (settings.maxInterval < settings.interval) throw new InvalidArgumentError('maxInterval', 'must not be less than interval');
-  if (settings.backoffFactor < 1) throw new InvalidArgumentError('backoffFactor', 'must be at least 1');
-  if (!Number.isInteger(settings.maxFailures)) throw new InvalidArgumentError('maxFailures', 'expected a whole number');
-  if (onPoll !== undefined && typeof onPoll !== 'function') throw new InvalidArgumentError('onPoll', 'expected a function');
-  return settings;
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -1,4 +1,4 @@
-import { EnchantedLinkError } from './enchanted-link-error.js';
+import { HttpError } from './http-error.js';
 
 /** @internal What a Descope error answer carries. */
 export interface DescopeErrorDetails {
@@ -13,21 +13,18 @@ export interface DescopeErrorDetails {
  *
  * @category Errors
  */
-export class DescopeError extends EnchantedLinkError {
-  /** The HTTP status, e.g. `400`. */
-  readonly status: number;
-  /** Descope's error code, e.g. `E062107` (user already exists). */
-  readonly errorCode: string;
+export class DescopeError extends HttpError {
+  /** Descope's error code, e.g. `E062107` (user already exists); empty for a 429 whose body was not Descope's. */
+  declare readonly errorCode: string;
   /** Descope's short description (empty when the server sent none). */
-  readonly errorDescription: string;
+  declare readonly errorDescription: string;
   /** Descope's optional detail. */
   declare readonly errorMessage?: string;
 
   /** @internal */
   constructor(path: string, details: DescopeErrorDetails) {
     const text = [details.errorDescription, details.errorMessage].filter(Boolean).join(': ');
-    super(`Descope answered ${details.status} ${details.errorCode} on ${path}${text ? `: ${text}` : ''}`);
-    this.status = details.status;
+    super(`Descope answered ${details.status}${details.errorCode && ` ${details.errorCode}`} on ${path}${text && `: ${text}`}`, details.status);
     this.errorCode = details.errorCode;
     this.errorDescription = details.errorDescription;
     if (details.errorMessage !== undefined) this.errorMessage = details.errorMessage;

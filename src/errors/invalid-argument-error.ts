@@ -7,7 +7,7 @@ import { EnchantedLinkError } from './enchanted-link-error.js';
  */
 export class InvalidArgumentError extends EnchantedLinkError {
   /** The argument or option at fault, e.g. `loginId` or `options.timeout`. */
-  readonly argument: string;
+  declare readonly argument: string;
 
   /** @internal */
   constructor(argument: string, problem: string) {

@@ -7,9 +7,9 @@ import { EnchantedLinkError } from './enchanted-link-error.js';
  */
 export class PollTimeoutError extends EnchantedLinkError {
   /** The deadline that passed, in milliseconds. */
-  readonly timeout: number;
+  declare readonly timeout: number;
   /** How many `pending-session` requests were sent. */
-  readonly attempts: number;
+  declare readonly attempts: number;
 
   /** @internal */
   constructor(timeout: number, attempts: number) {

@@ -7,7 +7,7 @@ import { EnchantedLinkError } from './enchanted-link-error.js';
  */
 export class RequestTimeoutError extends EnchantedLinkError {
   /** The per-request limit that passed, in milliseconds. */
-  readonly timeout: number;
+  declare readonly timeout: number;
 
   /** @internal */
   constructor(path: string, timeout: number) {

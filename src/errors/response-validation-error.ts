@@ -1,4 +1,4 @@
-import { EnchantedLinkError } from './enchanted-link-error.js';
+import { HttpError } from './http-error.js';
 
 /**
  * One reason a response body did not match the documented shape.
@@ -13,23 +13,21 @@ export interface ValidationIssue {
 }
 
 /**
- * A response body was not the documented shape: not JSON, an HTML page from a proxy, a 200 with
- * missing or mistyped fields, or an error answer without `errorCode`.
+ * A response body was not the documented shape: a 2xx that is not JSON or has missing or mistyped
+ * fields, or a non-2xx answer (other than 429) without Descope's error body, such as a proxy's HTML page.
+ * `status` tells which: a 502 or 503 here is as transient as any other.
  *
  * @category Errors
  */
-export class ResponseValidationError extends EnchantedLinkError {
-  /** The HTTP status of the answer. */
-  readonly status: number;
+export class ResponseValidationError extends HttpError {
   /** What did not match. */
-  readonly issues: readonly ValidationIssue[];
+  declare readonly issues: readonly ValidationIssue[];
 
   /** @internal */
   constructor(path: string, status: number, issues: readonly ValidationIssue[]) {
     const first = issues[0];
     const where = first && first.path.length > 0 ? ` at ${first.path.join('.')}` : '';
-    super(`Unexpected ${status} response from ${path}${first ? `: ${first.message}${where}` : ''}`);
-    this.status = status;
+    super(`Unexpected ${status} response from ${path}${first ? `: ${first.message}${where}` : ''}`, status);
     this.issues = issues;
   }
 }

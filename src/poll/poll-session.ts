@@ -1,10 +1,7 @@
-import { DescopeError } from '../errors/descope-error.js';
 import type { EnchantedLinkError } from '../errors/enchanted-link-error.js';
-import { NetworkError } from '../errors/network-error.js';
 import { PollTimeoutError } from '../errors/poll-timeout-error.js';
 import { RateLimitError } from '../errors/rate-limit-error.js';
-import { RequestTimeoutError } from '../errors/request-timeout-error.js';
-import { ResponseValidationError } from '../errors/response-validation-error.js';
+import { jitter, retryDelay } from '../transport/outcome.js';
 import type { Session } from '../types/session.js';
 import type { PollProgress, PollStatus } from '../types/poll-options.js';
 import { sleep } from '../utils/sleep.js';
@@ -23,21 +20,6 @@ export interface PollSettings {
 
 /** One session check: the session, `undefined` while pending, or a rejection. */
 export type SessionCheck = (signal: AbortSignal) => Promise<Session | undefined>;
-
-const MAX_FAILURE_DELAY = 30_000;
-
-// A wait up to 10 % shorter than planned, so tabs opened together drift apart; never longer than planned
-// (longer would cost detection latency, shorter on average would cost requests: see BENCHMARKS.md).
-const jitter = (ms: number) => ms * (0.9 + 0.1 * Math.random());
-
-/** 5xx (whatever its body), network errors and request timeouts are worth another try. */
-function isTransient(error: unknown): error is EnchantedLinkError {
-  return (
-    error instanceof NetworkError ||
-    error instanceof RequestTimeoutError ||
-    ((error instanceof DescopeError || error instanceof ResponseValidationError) && (error.status >= 500 || error.status === 408))
-  );
-}
 
 /**
  * The poll loop: an awaited loop, so exactly one request is in flight at a time. Rules:
@@ -66,6 +48,7 @@ export async function pollSession(check: SessionCheck, settings: PollSettings, p
   try {
     let wait = interval;
     let failures = 0;
+    let limited = 0;
     for (;;) {
       attempts++;
       let status: PollStatus;
@@ -79,25 +62,25 @@ export async function pollSession(check: SessionCheck, settings: PollSettings, p
           return session;
         }
         status = 'pending';
-        failures = 0;
+        failures = limited = 0;
         nextDelayMs = jitter(wait);
         wait = Math.min(wait * backoffFactor, maxInterval);
       } catch (caught) {
         if (stop.signal.aborted) throw stop.signal.reason;
-        if (caught instanceof RateLimitError) {
-          status = 'rate-limited';
-          nextDelayMs = Math.max(caught.retryAfter * 1000, jitter(wait));
-          // Rate-limited once, never hurry again: keep to the slowest pending pace.
-          wait = maxInterval;
-          // Waiting past the deadline only to time out would hide the real reason.
-          if (Date.now() + nextDelayMs >= started + timeout) throw caught;
-        } else if (isTransient(caught) && ++failures < maxFailures) {
-          status = 'retrying';
-          nextDelayMs = jitter(Math.min(interval * 2 ** failures, MAX_FAILURE_DELAY));
-        } else {
-          throw caught;
-        }
-        error = caught;
+        // The retry rule of single calls (transport/outcome.ts), with the poll's own base and limits: a
+        // 429 waits at least `Retry-After` unless that reaches past the deadline (waiting only to time out
+        // would hide the real reason); transient failures give up after `maxFailures` in a row.
+        // 429s in a row grow the backoff too, but only transient failures count towards `maxFailures`.
+        const rateLimited = caught instanceof RateLimitError;
+        const inARow = rateLimited ? ++limited : ++failures;
+        const delay =
+          rateLimited || failures < maxFailures ? retryDelay(caught, inARow, 'idempotent', interval, started + timeout - Date.now()) : undefined;
+        if (delay === undefined) throw caught;
+        nextDelayMs = delay;
+        status = rateLimited ? 'rate-limited' : 'retrying';
+        // Rate-limited once, never hurry again: keep to the slowest pending pace.
+        if (rateLimited) wait = maxInterval;
+        error = caught as EnchantedLinkError;
       }
       onPoll?.({ attempt: attempts, elapsedMs: Date.now() - started, nextDelayMs, status, ...(error ? { error } : {}) });
       await sleep(nextDelayMs, stop.signal, status === 'pending' ? wake.signal : undefined);

@@ -1,7 +1,11 @@
-/** Descope error codes the SDK reacts to (spec §9). */
+/** `pending-session` before the right link was verified; always with HTTP 401. A constant of its own so
+ * the client bundle carries only the code it reacts to. */
+export const PENDING = 'E062503';
+
+/** Descope error codes the SDK and its emulator use (spec §9). */
 export const ERROR_CODES = {
   /** `pending-session` before the right link was verified; always with HTTP 401. */
-  pending: 'E062503',
+  pending: PENDING,
   /** Rate limit exceeded; HTTP 429 with `Retry-After` in seconds. */
   rateLimited: 'E130429',
   /** The request body failed validation (also what Descope answers to malformed JSON). */

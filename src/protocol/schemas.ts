@@ -1,40 +1,68 @@
 // Runtime shapes of every response body (spec §7, §9). Loose on purpose: unknown fields pass through,
-// and only what the SDK relies on is required, so Descope can add fields without breaking users.
-// `zod/mini` keeps the browser bundle small (see BENCHMARKS.md).
+// and only documented fields are named, so Descope can add fields without breaking users. Every field the
+// public types name is checked here (types/schema-checks.ts holds them equal at compile time), so no field
+// is typed as checked when it is not. `zod/mini` keeps the browser bundle small (see BENCHMARKS.md).
 import * as z from 'zod/mini';
 
-const optionalString = z.optional(z.string());
-const optionalNumber = z.optional(z.number());
-const optionalBoolean = z.optional(z.boolean());
+const string = z.optional(z.string());
+const number = z.optional(z.number());
+const boolean = z.optional(z.boolean());
+const strings = z.optional(z.array(z.string()));
+const object = z.optional(z.looseObject({}));
 
 /** Body of the three send endpoints and update/email. */
 export const linkResponseSchema = z.looseObject({
   linkId: z.string(),
   pendingRef: z.string(),
-  maskedEmail: optionalString,
+  maskedEmail: string,
 });
 
-/** `ResponseUser`, checked only where the SDK or a typical UI reads it. */
+/** `UserTenants`. */
+export const userTenantSchema = z.looseObject({
+  tenantId: z.string(),
+  tenantName: string,
+  roleNames: strings,
+  permissions: strings,
+});
+
+/** `ResponseUser`. */
 export const userSchema = z.looseObject({
-  userId: optionalString,
-  loginIds: z.optional(z.array(z.string())),
-  email: optionalString,
-  name: optionalString,
-  verifiedEmail: optionalBoolean,
-  status: optionalString,
-  createdTime: optionalNumber,
+  userId: string,
+  loginIds: strings,
+  email: string,
+  verifiedEmail: boolean,
+  name: string,
+  givenName: string,
+  middleName: string,
+  familyName: string,
+  phone: string,
+  verifiedPhone: boolean,
+  picture: string,
+  status: string,
+  roleNames: strings,
+  userTenants: z.optional(z.array(userTenantSchema)),
+  customAttributes: object,
+  createdTime: number,
+  test: boolean,
+  TOTP: boolean,
+  SAML: boolean,
+  SCIM: boolean,
+  OAuth: object,
+  webauthn: boolean,
+
+  password: boolean,
 });
 
 /** `JWTResponse` from pending-session once the right link was verified. */
 export const sessionSchema = z.looseObject({
   sessionJwt: z.string(),
-  refreshJwt: optionalString,
-  cookieDomain: optionalString,
-  cookiePath: optionalString,
-  cookieMaxAge: optionalNumber,
-  cookieExpiration: optionalNumber,
-  sessionExpiration: optionalNumber,
-  firstSeen: optionalBoolean,
+  refreshJwt: string,
+  cookieDomain: string,
+  cookiePath: string,
+  cookieMaxAge: number,
+  cookieExpiration: number,
+  sessionExpiration: number,
+  firstSeen: boolean,
   user: z.optional(userSchema),
 });
 
@@ -44,6 +72,6 @@ export const emptyResponseSchema = z.looseObject({});
 /** Descope's error body; `errorCode` is always present on a genuine Descope error. */
 export const errorBodySchema = z.looseObject({
   errorCode: z.string(),
-  errorDescription: optionalString,
-  errorMessage: optionalString,
+  errorDescription: string,
+  errorMessage: string,
 });

@@ -4,7 +4,6 @@ import { assertHttpUrl, assertNonEmptyString, assertOptionalObject } from '../cl
 import { baseUrlForProject } from '../client/base-url.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { InvalidSessionError, SessionExpiredError, type InvalidSessionReason } from '../errors/session-errors.js';
-import type { EndpointPath } from '../protocol/paths.js';
 import { createTransport } from '../transport/create-transport.js';
 import type { FetchFunction } from '../types/client-options.js';
 import { sessionClaims, type SessionClaims } from './claims.js';
@@ -86,8 +85,7 @@ export class SessionValidator {
     if (fetch !== undefined && typeof fetch !== 'function') throw new InvalidArgumentError('fetch', 'expected a function');
     this.#projectId = projectId;
     const request = createTransport({ projectId, baseUrl: baseUrl ?? baseUrlForProject(projectId), timeout: KEYS_TIMEOUT_MS, fetch });
-    const path = `/v2/keys/${projectId}` as EndpointPath;
-    this.#keys = new ProjectKeys(() => request(path, undefined, jwksSchema, { retry: 'idempotent' }));
+    this.#keys = new ProjectKeys(() => request({ path: `/v2/keys/${projectId}`, method: 'GET', schema: jwksSchema, retry: 'idempotent' }));
   }
 
   /**

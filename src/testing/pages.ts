@@ -38,7 +38,7 @@ ${body}
  * on load, a script's click or in a hidden page: mail scanners open links and run scripts, see the
  * Security guide); says how it went.
  */
-export function verifyPage({ projectId }: PageContext): string {
+function verifyPage({ projectId }: PageContext): string {
   return html(
     'Enchanted link',
     `<main><h1 id="status">Finish signing in</h1><p id="detail"></p><button id="confirm" type="button">Sign me in</button></main>

@@ -19,62 +19,62 @@ export interface ClientOptions {
    * API base URL, e.g. a custom domain (`https://auth.example.com`).
    * @defaultValue `https://api.<region>.descope.com` for 32-character regional project IDs (region = characters 2 to 5), else `https://api.descope.com`
    */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /**
    * Where the emailed links point (`?t=<token>` is appended) unless a send call names one. Must be on
    * the project's approved domains.
    * @defaultValue none: the redirect URL set in the Descope console
    */
-  redirectUrl?: string;
+  redirectUrl?: string | undefined;
   /**
    * Limit for one request, in milliseconds (greater than 0, at most 2,147,483,647); past it the call
    * rejects with `RequestTimeoutError`.
    * @defaultValue `10_000`
    */
-  timeout?: number;
+  timeout?: number | undefined;
   /**
    * The `fetch` to use (a test double, a proxy-aware fetch, the emulator's `fetch`).
    * @defaultValue `globalThis.fetch`
    */
-  fetch?: FetchFunction;
+  fetch?: FetchFunction | undefined;
   /** Extra headers for every request. They cannot replace `authorization`, `accept`, `content-type` or the SDK's own `x-descope-*` headers. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
 }
 
 /** Options every call accepts. @category Client */
 export interface CallOptions {
   /** Cancels the call: it rejects with `signal.reason` and sends nothing more. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Options shared by the send calls. @category Client */
 export interface SendOptions extends CallOptions {
   /** Where the emailed links point; overrides the client's `redirectUrl`. */
-  redirectUrl?: string;
+  redirectUrl?: string | undefined;
   /** Selects the email provider or connector (sent at the top level of the body). */
-  providerId?: string;
+  providerId?: string | undefined;
 }
 
 /** Options of {@link EnchantedLinkClient.signInOrUp}. @category Client */
 export interface SignInOrUpOptions extends SendOptions {
   /** Sent as `loginOptions` (custom claims, template, tenant). */
-  loginOptions?: SignUpLoginOptions;
+  loginOptions?: SignUpLoginOptions | undefined;
 }
 
 /** Options of {@link EnchantedLinkClient.signIn}. @category Client */
 export interface SignInOptions extends SendOptions {
   /** Sent as `loginOptions` (step-up, MFA, custom claims, template, tenant). */
-  loginOptions?: LoginOptions;
+  loginOptions?: LoginOptions | undefined;
   /** The signed-in user's refresh JWT; required with `loginOptions.stepup` or `loginOptions.mfa`. */
-  refreshJwt?: string;
+  refreshJwt?: string | undefined;
 }
 
 /** Options of {@link EnchantedLinkClient.signUp}. @category Client */
 export interface SignUpOptions extends SendOptions {
   /** Profile of the new user. */
-  user?: SignUpUser;
+  user?: SignUpUser | undefined;
   /** Sent as `loginOptions` (custom claims, template, tenant). */
-  loginOptions?: SignUpLoginOptions;
+  loginOptions?: SignUpLoginOptions | undefined;
 }
 
 /** Options of {@link EnchantedLinkClient.updateUserEmail}. @category Client */
@@ -82,15 +82,15 @@ export interface UpdateUserEmailOptions extends SendOptions {
   /** The signed-in user's refresh JWT. Required. */
   refreshJwt: string;
   /** Also add the new address as a login ID (`addToLoginIDs` on the wire). @defaultValue `false` */
-  addToLoginIds?: boolean;
+  addToLoginIds?: boolean | undefined;
   /** With `addToLoginIds`: when another user already has that login ID, merge into that user. @defaultValue `false` */
-  onMergeUseExisting?: boolean;
+  onMergeUseExisting?: boolean | undefined;
   /** Overrides the project's email template. */
-  templateId?: string;
+  templateId?: string | undefined;
   /** Variables for the email template. */
-  templateOptions?: Record<string, string>;
+  templateOptions?: Record<string, string> | undefined;
   /** Message locale, e.g. `en`. */
-  locale?: string;
+  locale?: string | undefined;
 }
 
 /** Options of {@link EnchantedLinkClient.verifyToken}. @category Client */
@@ -99,5 +99,5 @@ export interface VerifyTokenOptions extends CallOptions {
    * PKCE verifier (experimental): Descope documents the field but not its encoding or errors, and no
    * official SDK sends it. Test against your project before relying on it.
    */
-  pkceVerifier?: string;
+  pkceVerifier?: string | undefined;
 }

@@ -5,26 +5,26 @@
  */
 export interface LoginOptions {
   /** Step-up authentication for a signed-in user; requires `refreshJwt`. */
-  stepup?: boolean;
+  stepup?: boolean | undefined;
   /** Add a factor to an existing session; requires `refreshJwt`. */
-  mfa?: boolean;
+  mfa?: boolean | undefined;
   /** Revoke the user's other sessions once signed in. */
-  revokeOtherSessions?: boolean;
+  revokeOtherSessions?: boolean | undefined;
   /** Extra claims for the session JWT (strings, numbers or booleans). */
-  customClaims?: Record<string, unknown>;
+  customClaims?: Record<string, unknown> | undefined;
   /** Overrides the project's email template. */
-  templateId?: string;
+  templateId?: string | undefined;
   /** Variables for the email template. */
-  templateOptions?: Record<string, string>;
+  templateOptions?: Record<string, string> | undefined;
   /** Message locale, e.g. `en`. */
-  locale?: string;
+  locale?: string | undefined;
   /** Ties the authentication to a tenant. */
-  tenantId?: string;
+  tenantId?: string | undefined;
   /**
    * PKCE challenge (experimental). Descope documents the field but not its transform or encoding, and no
    * official SDK sends it: test against your project before relying on it.
    */
-  pkceChallenge?: string;
+  pkceChallenge?: string | undefined;
   [key: string]: unknown;
 }
 
@@ -42,15 +42,15 @@ export type SignUpLoginOptions = Omit<LoginOptions, 'stepup' | 'mfa'>;
  */
 export interface SignUpUser {
   /** Display name. */
-  name?: string;
+  name?: string | undefined;
   /** Given (first) name. */
-  givenName?: string;
+  givenName?: string | undefined;
   /** Middle name. */
-  middleName?: string;
+  middleName?: string | undefined;
   /** Family (last) name. */
-  familyName?: string;
+  familyName?: string | undefined;
   /** Phone number. */
-  phone?: string;
+  phone?: string | undefined;
   /** Email address, when the login ID is not the email. */
-  email?: string;
+  email?: string | undefined;
 }

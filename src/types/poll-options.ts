@@ -20,7 +20,7 @@ export interface PollProgress {
   attempt: number;
   /** Milliseconds since `pollSession` was called. */
   elapsedMs: number;
-  /** Milliseconds until the next poll. */
+  /** Milliseconds until the next poll, a whole number. */
   nextDelayMs: number;
   /** Why polling goes on. After a 429, later pending waits stay at `maxInterval`. */
   status: PollStatus;
@@ -40,34 +40,34 @@ export interface PollProgress {
  */
 export interface PollOptions {
   /** Stops polling at once: the pending request and the wait are cancelled and the promise rejects with `signal.reason`. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Overall deadline; when it passes, `pollSession` rejects with `PollTimeoutError`. Match it to your
    * project's link expiry (Descope recommends 3 to 5 minutes).
    * @defaultValue `300_000` (5 minutes)
    */
-  timeout?: number;
+  timeout?: number | undefined;
   /**
    * First wait between polls.
    * @defaultValue `1_000`
    */
-  interval?: number;
+  interval?: number | undefined;
   /**
    * Longest wait between polls while pending.
    * @defaultValue `2_500`
    */
-  maxInterval?: number;
+  maxInterval?: number | undefined;
   /**
    * Factor by which the wait grows after each pending answer, until `maxInterval`. `1` polls at a fixed `interval`.
    * @defaultValue `1.5`
    */
-  backoffFactor?: number;
+  backoffFactor?: number | undefined;
   /**
    * Consecutive transient failures (5xx, network errors, request timeouts) after which polling gives up
    * and rejects with the last one. Waits double after each failure (2 s, 4 s, 8 s, ... up to 30 s).
    * @defaultValue `6`
    */
-  maxFailures?: number;
+  maxFailures?: number | undefined;
   /** Called after every poll that did not end the wait, e.g. to show progress. An exception thrown here ends polling with that exception. */
-  onPoll?: (progress: PollProgress) => void;
+  onPoll?: ((progress: PollProgress) => void) | undefined;
 }

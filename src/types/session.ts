@@ -1,57 +1,56 @@
 /**
  * The signed-in user as Descope returns it (`ResponseUser`, wire casing kept: `TOTP`, `SAML`, `OAuth`).
- * Only `userId`, `loginIds`, `email`, `name`, `verifiedEmail`, `status` and `createdTime` are checked at
- * run time; the rest is passed through as received.
+ * Every field below is checked at run time; unknown fields are passed through as received.
  *
  * @category Client
  */
 export interface User {
   /** Descope's user ID (the JWT `sub`). */
-  userId?: string;
+  userId?: string | undefined;
   /** Every login ID of the user (email addresses, phone numbers, usernames). */
-  loginIds?: string[];
+  loginIds?: string[] | undefined;
   /** Primary email address. */
-  email?: string;
+  email?: string | undefined;
   /** Whether `email` was verified (an enchanted-link sign-in verifies it). */
-  verifiedEmail?: boolean;
+  verifiedEmail?: boolean | undefined;
   /** Display name. */
-  name?: string;
+  name?: string | undefined;
   /** Given (first) name. */
-  givenName?: string;
+  givenName?: string | undefined;
   /** Middle name. */
-  middleName?: string;
+  middleName?: string | undefined;
   /** Family (last) name. */
-  familyName?: string;
+  familyName?: string | undefined;
   /** Phone number. */
-  phone?: string;
+  phone?: string | undefined;
   /** Whether `phone` was verified. */
-  verifiedPhone?: boolean;
+  verifiedPhone?: boolean | undefined;
   /** URL of the user's picture. */
-  picture?: string;
+  picture?: string | undefined;
   /** e.g. `enabled`, `disabled`, `invited`. */
-  status?: string;
+  status?: string | undefined;
   /** Project-level roles. */
-  roleNames?: string[];
+  roleNames?: string[] | undefined;
   /** Tenants the user belongs to, with their roles there. */
-  userTenants?: UserTenant[];
+  userTenants?: UserTenant[] | undefined;
   /** Custom attributes set in the Descope console. */
-  customAttributes?: Record<string, unknown>;
+  customAttributes?: Record<string, unknown> | undefined;
   /** When the user was created, in Unix **seconds**. */
-  createdTime?: number;
+  createdTime?: number | undefined;
   /** Whether this is a Descope test user. */
-  test?: boolean;
+  test?: boolean | undefined;
   /** Whether the user has an authenticator app (wire name `TOTP`). */
-  TOTP?: boolean;
+  TOTP?: boolean | undefined;
   /** Whether the user signs in through SAML (wire name `SAML`). */
-  SAML?: boolean;
+  SAML?: boolean | undefined;
   /** Whether the user is provisioned through SCIM (wire name `SCIM`). */
-  SCIM?: boolean;
+  SCIM?: boolean | undefined;
   /** OAuth providers the user has signed in with (wire name `OAuth`). */
-  OAuth?: Record<string, boolean>;
+  OAuth?: Record<string, unknown> | undefined;
   /** Whether the user has a passkey. */
-  webauthn?: boolean;
+  webauthn?: boolean | undefined;
   /** Whether the user has a password. */
-  password?: boolean;
+  password?: boolean | undefined;
 }
 
 /**
@@ -63,16 +62,16 @@ export interface UserTenant {
   /** The tenant's ID. */
   tenantId: string;
   /** The tenant's name. */
-  tenantName?: string;
+  tenantName?: string | undefined;
   /** The user's roles in this tenant. */
-  roleNames?: string[];
+  roleNames?: string[] | undefined;
   /** The user's permissions in this tenant. */
-  permissions?: string[];
+  permissions?: string[] | undefined;
 }
 
 /**
  * The session JWTs and cookie hints that `pending-session` returns once the right link was verified
- * (`JWTResponse`). Unknown fields are passed through as received.
+ * (`JWTResponse`). Every field below is checked at run time; unknown fields are passed through as received.
  *
  * Projects configured to return tokens as cookies only (`sessionJwt` absent from the body) are not
  * supported by this version.
@@ -83,21 +82,21 @@ export interface Session {
   /** The short-lived session JWT. */
   sessionJwt: string;
   /** The long-lived refresh JWT. Keep it secret: an `HttpOnly` cookie on the server, never in logs. */
-  refreshJwt?: string;
+  refreshJwt?: string | undefined;
   /** `Domain` attribute for the refresh cookie. */
-  cookieDomain?: string;
+  cookieDomain?: string | undefined;
   /** `Path` attribute for the refresh cookie. */
-  cookiePath?: string;
+  cookiePath?: string | undefined;
   /** `Max-Age` for the refresh cookie, in seconds. */
-  cookieMaxAge?: number;
+  cookieMaxAge?: number | undefined;
   /** When the refresh cookie expires, in Unix **seconds**. */
-  cookieExpiration?: number;
+  cookieExpiration?: number | undefined;
   /** When the session JWT expires, in Unix **seconds**. */
-  sessionExpiration?: number;
+  sessionExpiration?: number | undefined;
   /** `true` the first time this user signs in (i.e. just signed up). */
-  firstSeen?: boolean;
+  firstSeen?: boolean | undefined;
   /** The signed-in user. */
-  user?: User;
+  user?: User | undefined;
 }
 
 /**
@@ -115,5 +114,5 @@ export interface LinkSent {
    */
   pendingRef: string;
   /** The destination address, masked for display (e.g. `a***@example.com`), when Descope sends it. */
-  maskedEmail?: string;
+  maskedEmail?: string | undefined;
 }

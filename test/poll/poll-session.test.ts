@@ -286,3 +286,74 @@ describe('pollSession cancellation', () => {
     await vi.advanceTimersByTimeAsync(60_000);
   });
 });
+
+describe('pollSession against the pages proxies and CDNs answer with', () => {
+  const page = (status: number, headers: Record<string, string> = {}) => () =>
+    new HttpResponse(`<!doctype html><title>${status}</title><h1>Try again later</h1>`, { status, headers: { 'content-type': 'text/html', ...headers } });
+
+  it('a 429 HTML page with Retry-After is a RateLimitError: it waits Retry-After and keeps polling', async () => {
+    const progress: PollProgress[] = [];
+    const { times } = script(page(429, { 'retry-after': '7' }), pending, session);
+    const result = client.pollSession('ref', { onPoll: (p) => progress.push(p) });
+    await vi.advanceTimersByTimeAsync(20_000);
+    await expect(result).resolves.toEqual(SESSION);
+    expect(times).toEqual([0, 7_000, 9_500]);
+    expect(progress[0]).toMatchObject({ status: 'rate-limited', nextDelayMs: 7_000, error: { name: 'RateLimitError', status: 429, retryAfter: 7, errorCode: '' } });
+  });
+
+  it('a 429 HTML page without Retry-After backs off (2 s, then 4 s) and keeps polling', async () => {
+    const { times } = script(page(429), page(429), pending, session);
+    const result = client.pollSession('ref');
+    await vi.advanceTimersByTimeAsync(20_000);
+    await expect(result).resolves.toEqual(SESSION);
+    expect(times).toEqual([0, 2_000, 6_000, 8_500]);
+  });
+
+  it.each([502, 503])('a %i HTML page is transient: it backs off and keeps polling', async (status) => {
+    const progress: PollProgress[] = [];
+    const { times } = script(page(status), session);
+    const result = client.pollSession('ref', { onPoll: (p) => progress.push(p) });
+    await vi.advanceTimersByTimeAsync(10_000);
+    await expect(result).resolves.toEqual(SESSION);
+    expect(times).toEqual([0, 2_000]);
+    expect(progress[0]).toMatchObject({ status: 'retrying', error: { name: 'ResponseValidationError', status } });
+  });
+
+  it('a 200 with the wrong shape ends polling at once with ResponseValidationError', async () => {
+    const { times } = script(() => json({ sessionJwt: 42 }));
+    const result = client.pollSession('ref');
+    const assertion = expect(result).rejects.toMatchObject({ name: 'ResponseValidationError', status: 200, issues: [{ path: ['sessionJwt'] }] });
+    await vi.advanceTimersByTimeAsync(10_000);
+    await assertion;
+    expect(times).toEqual([0]);
+  });
+});
+
+describe('pollSession options', () => {
+  it('{ maxInterval: 300 } lowers the default interval to it and polls every 300 ms', async () => {
+    const { times } = script(...pendingTimes(3), session);
+    const result = client.pollSession('ref', { maxInterval: 300 });
+    await vi.advanceTimersByTimeAsync(5_000);
+    await expect(result).resolves.toEqual(SESSION);
+    expect(times).toEqual([0, 300, 600, 900]);
+  });
+
+  it('reports nextDelayMs as a whole number of milliseconds', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.3711);
+    const progress: PollProgress[] = [];
+    script(...pendingTimes(4), () => HttpResponse.error(), () => descopeError(429, 'E130429', 'slow', { 'retry-after': '1' }), session);
+    const result = client.pollSession('ref', { interval: 333, backoffFactor: 1.37, onPoll: (p) => progress.push(p) });
+    await vi.advanceTimersByTimeAsync(30_000);
+    await expect(result).resolves.toEqual(SESSION);
+    expect(progress).toHaveLength(6);
+    for (const { nextDelayMs } of progress) expect(Number.isInteger(nextDelayMs)).toBe(true);
+  });
+
+  it('takes every optional option as undefined (exactOptionalPropertyTypes callers)', async () => {
+    script(session);
+    const signal: AbortSignal | undefined = undefined;
+    const result = client.pollSession('ref', { signal, timeout: undefined, interval: undefined, maxInterval: undefined, backoffFactor: undefined, maxFailures: undefined, onPoll: undefined });
+    await vi.advanceTimersByTimeAsync(0);
+    await expect(result).resolves.toEqual(SESSION);
+  });
+});

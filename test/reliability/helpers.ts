@@ -13,10 +13,11 @@ export const SECRETS = {
   token: 'LINKTOKEN-5f0d8c1e9a7b4e2f8c3d6a1b0e9f7c2d',
   pkceVerifier: 'PKCEVERIFIER-dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk',
   managementKey: 'K2MGMTKEY-8e7d6c5b4a3928171605f4e3d2c1b0a9',
+  apiKey: 'APIKEY-0c9b8a7f6e5d4c3b2a1908f7e6d5c4b3',
 } as const;
 
 /** Headers every test client sends: a management key where a careless app might put one. */
-export const SECRET_HEADERS = { 'x-descope-management-key': SECRETS.managementKey };
+export const SECRET_HEADERS = { 'x-descope-management-key': SECRETS.managementKey, 'x-api-key': SECRETS.apiKey };
 
 export type Method = 'signInOrUp' | 'signIn' | 'signUp' | 'updateUserEmail' | 'verifyToken' | 'getSession' | 'pollSession';
 export type Group = 'send' | 'idempotent' | 'poll';
@@ -50,7 +51,8 @@ export const METHODS: Record<Method, MethodInfo> = {
     call: (c, signal) => c.updateUserEmail('ada@example.com', 'ada@new.example', { refreshJwt: SECRETS.refreshJwt, ...opt(signal) }),
   },
   verifyToken: {
-    group: 'idempotent',
+    // Retried like the sends: a verify that reached the server used the token.
+    group: 'send',
     path: '/v1/auth/enchantedlink/verify',
     call: (c, signal) => c.verifyToken(SECRETS.token, { pkceVerifier: SECRETS.pkceVerifier, ...opt(signal) }),
   },
@@ -80,7 +82,8 @@ export const VALID: Record<Group, { body: unknown; value: unknown }> = {
   idempotent: { body: {}, value: undefined },
   poll: { body: SESSION, value: SESSION },
 };
-export const validAnswer = (method: Method) => (method === 'getSession' ? { body: SESSION, value: SESSION } : VALID[METHODS[method].group]);
+export const validAnswer = (method: Method) =>
+  method === 'getSession' ? { body: SESSION, value: SESSION } : method === 'verifyToken' ? VALID.idempotent : VALID[METHODS[method].group];
 
 export type Outcome = { kind: 'resolved'; value: unknown } | { kind: 'rejected'; error: unknown } | { kind: 'hang' };
 

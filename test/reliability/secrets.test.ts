@@ -10,7 +10,9 @@ import { ALL_METHODS, METHODS, PROJECT_ID, rawServer, renderings, SECRET_HEADERS
 
 trackUnhandledRejections();
 
-const SECRET_VALUES = Object.values(SECRETS);
+// Every credential the client holds, and every header value it sends that carries one.
+const AUTHORIZATION = `Bearer ${PROJECT_ID}:${SECRETS.refreshJwt}`;
+const SECRET_VALUES = [...Object.values(SECRETS), ...Object.values(SECRET_HEADERS), AUTHORIZATION];
 const full = (value: unknown) => inspect(value, { depth: Infinity, showHidden: false, getters: true });
 
 // Everything written to the console while the calls run.
@@ -56,9 +58,12 @@ const FAULTS: Record<string, () => Response> = {
   'an HTML page echoing the secrets (ResponseValidationError)': () => new Response(`<html>${SECRET_VALUES.join(' ')}</html>`, { status: 502 }),
   'an error body without errorCode (ResponseValidationError)': () => Response.json({ message: SECRETS.token, ...SECRET_ECHO }, { status: 403 }),
 };
-const THROWS: Record<string, unknown> = {
+const THROWS: Record<string, unknown | ((request: Request) => unknown)> = {
   'fetch failed (NetworkError)': new TypeError('fetch failed'),
   'a custom fetch throwing a plain Error (NetworkError)': new Error('proxy said no'),
+  // A custom fetch (a proxy agent, a test double) may quote or hold the headers of the request it refused.
+  'a custom fetch quoting the request headers (NetworkError)': (request: Request) => new Error(`refused: ${JSON.stringify([...request.headers])}`),
+  'a custom fetch error holding the request (NetworkError)': (request: Request) => Object.assign(new Error('refused'), { request, headers: request.headers }),
 };
 
 describe('errors from an injected fetch', () => {
@@ -67,10 +72,10 @@ describe('errors from an injected fetch', () => {
       await collect(`${method}: ${what}`, () => METHODS[method].call(clientWith({ fetch: answering(response) }), undefined, POLL));
     }
     for (const [what, thrown] of Object.entries(THROWS)) {
-      const fetch: FetchFunction = () => Promise.reject(thrown);
+      const fetch: FetchFunction = (request) => Promise.reject(typeof thrown === 'function' ? thrown(request) : thrown);
       await collect(`${method}: ${what}`, () => METHODS[method].call(clientWith({ fetch }), undefined, POLL));
     }
-  });
+  }, 20_000);
 
   it('pollSession timing out (PollTimeoutError)', async () => {
     const fetch = answering(() => Response.json({ errorCode: 'E062503' }, { status: 401 }));
@@ -121,6 +126,8 @@ describe('argument errors carrying a misplaced secret', () => {
     ['a JWT as a redirect URL', () => client.signIn('ada@example.com', { redirectUrl: SECRETS.refreshJwt })],
     ['a token as loginOptions', () => client.signInOrUp('ada@example.com', { loginOptions: SECRETS.token as never })],
     ['a key as the user', () => client.signUp('ada@example.com', { user: SECRETS.managementKey as never })],
+    ['a refresh JWT with a newline', () => client.signIn('ada@example.com', { loginOptions: { stepup: true }, refreshJwt: `${SECRETS.refreshJwt}\n` })],
+    ['a refresh JWT with a NUL', () => client.updateUserEmail('ada@example.com', 'ada@new.example', { refreshJwt: `${SECRETS.refreshJwt}\0` })],
   ])('%s', async (label, call) => {
     await collect(label, call);
   });
@@ -129,6 +136,10 @@ describe('argument errors carrying a misplaced secret', () => {
     ['a management key in the project ID', { projectId: `${PROJECT_ID}:${SECRETS.managementKey}` }],
     ['a key in the base URL', { projectId: PROJECT_ID, baseUrl: `ftp://${SECRETS.managementKey}@example.com` }],
     ['a JWT as the timeout', { projectId: PROJECT_ID, timeout: SECRETS.refreshJwt }],
+    ['a header value with a CR LF', { projectId: PROJECT_ID, headers: { 'x-api-key': `${SECRETS.apiKey}\r\nx-evil: 1` } }],
+    ['a header value with a NUL', { projectId: PROJECT_ID, headers: { 'x-api-key': `${SECRETS.apiKey}\0` } }],
+    ['a key as a header name', { projectId: PROJECT_ID, headers: { [`${SECRETS.apiKey}:`]: 'x' } }],
+    ['a key in the base URL user info', { projectId: PROJECT_ID, baseUrl: `https://${SECRETS.managementKey}@api.example.com` }],
   ])('the constructor with %s', (label, options) => {
     const error = thrown(() => new EnchantedLinkClient(options as unknown as ClientOptions));
     expect(isEnchantedLinkError(error)).toBe(true);
@@ -145,7 +156,7 @@ describe('the scan', () => {
   });
 
   it('finds no secret in any rendering of any error, nor in console output', () => {
-    expect(collected.length).toBeGreaterThanOrEqual(94); // 7 methods × (9 fetch + 4 HTTP + 1 emulator) + 1 poll timeout + 9 argument errors
+    expect(collected.length).toBeGreaterThanOrEqual(112); // 7 methods × (11 fetch + 4 HTTP + 1 emulator) + 1 poll timeout + 15 argument errors
     const leaks = collected.flatMap(({ label, error }) =>
       renderings(error, full).flatMap((text) => SECRET_VALUES.filter((secret) => text.includes(secret)).map((secret) => `${label} leaks ${secret.slice(0, 12)}…`)),
     );

@@ -22,3 +22,12 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(value, now)).toBe(seconds);
   });
 });
+
+describe('parseRetryAfter caps', () => {
+  it.each([
+    ['huge delay-seconds', '99999999999999999999', NOW],
+    ['a date years ahead', 'Fri, 01 Jan 2100 00:00:00 GMT', NOW],
+  ])('%s at a day', (_, value, now) => {
+    expect(parseRetryAfter(value, now)).toBe(86_400);
+  });
+});

@@ -1,6 +1,6 @@
 import { delay, HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EnchantedLinkClient, NetworkError, RateLimitError, RequestTimeoutError } from '../../src/index.js';
+import { DescopeError, EnchantedLinkClient, NetworkError, RateLimitError, RequestTimeoutError, ResponseValidationError } from '../../src/index.js';
 import { answer, descopeError, json, PROJECT_ID, SESSION, useMockServer } from '../helpers/msw.js';
 
 const SEND = '/v1/auth/enchantedlink/signup-in/email';
@@ -77,28 +77,32 @@ describe('send calls (a retry would email a second set of links)', () => {
   });
 });
 
-describe('verifyToken and getSession (safe to repeat)', () => {
+describe('verifyToken (retried like the sends: a verify that reached the server used the token)', () => {
   it.each([
-    ['a network error', () => HttpResponse.error()],
-    ['a 502', () => descopeError(502, 'E000502', 'bad gateway')],
-    ['a 504', () => descopeError(504, 'E000504', 'timeout')],
-  ])('verifyToken retries %s and succeeds', async (_, failure) => {
+    ['a 503', () => descopeError(503, 'E000503', 'unavailable')],
+    ['a 429 HTML page with a short Retry-After', () => new HttpResponse('<html>slow down</html>', { status: 429, headers: { 'retry-after': '1' } })],
+  ])('retries %s, which shows the token was not used', async (_, failure) => {
     server.use(answer(VERIFY, failure, json({})));
     expect(await settle(() => client.verifyToken('token'))).toEqual({ ok: true, value: undefined });
     expect(seen).toHaveLength(2);
   });
 
-  it('verifyToken gives up after 2 retries with the last error', async () => {
-    server.use(answer(VERIFY, () => HttpResponse.error()));
+  it.each([
+    ['a network error', () => HttpResponse.error(), NetworkError],
+    ['a 502', () => descopeError(502, 'E000502', 'bad gateway'), DescopeError],
+    ['a 504 page', () => new HttpResponse('<html>gateway timeout</html>', { status: 504 }), ResponseValidationError],
+  ])('never retries %s, after which the token may be used', async (_, failure, Class) => {
+    server.use(answer(VERIFY, failure, json({})));
     const outcome = await settle(() => client.verifyToken('token'));
-    expect(outcome.ok || outcome.error).toBeInstanceOf(NetworkError);
-    expect(seen).toHaveLength(3);
+    expect(outcome.ok || outcome.error).toBeInstanceOf(Class);
+    expect(seen).toHaveLength(1);
   });
 
-  it('getSession retries a request timeout', async () => {
-    server.use(answer(POLL, never, json(SESSION)));
-    expect(await settle(() => client.getSession('ref'))).toEqual({ ok: true, value: SESSION });
-    expect(seen).toHaveLength(2);
+  it('never retries a request timeout', async () => {
+    server.use(answer(VERIFY, never, json({})));
+    const outcome = await settle(() => client.verifyToken('token'));
+    expect(outcome.ok || outcome.error).toBeInstanceOf(RequestTimeoutError);
+    expect(seen).toHaveLength(1);
   });
 
   it('does not retry a 4xx', async () => {
@@ -107,14 +111,55 @@ describe('verifyToken and getSession (safe to repeat)', () => {
     expect(outcome).toMatchObject({ ok: false, error: { name: 'DescopeError', status: 400, errorCode: 'E062504' } });
     expect(seen).toHaveLength(1);
   });
+});
+
+describe('getSession (safe to repeat)', () => {
+  it.each([
+    ['a network error', () => HttpResponse.error()],
+    ['a 502', () => descopeError(502, 'E000502', 'bad gateway')],
+    ['a 502 HTML page', () => new HttpResponse('<html>bad gateway</html>', { status: 502 })],
+    ['a 504', () => descopeError(504, 'E000504', 'timeout')],
+    ['a 408', () => new HttpResponse('', { status: 408 })],
+  ])('retries %s and succeeds', async (_, failure) => {
+    server.use(answer(POLL, failure, json(SESSION)));
+    expect(await settle(() => client.getSession('ref'))).toEqual({ ok: true, value: SESSION });
+    expect(seen).toHaveLength(2);
+  });
+
+  it('gives up after 2 retries with the last error', async () => {
+    server.use(answer(POLL, () => HttpResponse.error()));
+    const outcome = await settle(() => client.getSession('ref'));
+    expect(outcome.ok || outcome.error).toBeInstanceOf(NetworkError);
+    expect(seen).toHaveLength(3);
+  });
+
+  it('retries a request timeout', async () => {
+    server.use(answer(POLL, never, json(SESSION)));
+    expect(await settle(() => client.getSession('ref'))).toEqual({ ok: true, value: SESSION });
+    expect(seen).toHaveLength(2);
+  });
+
+  it('waits 2 × 250 ms, then 4 × 250 ms, between attempts (each up to 10 % shorter)', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(1);
+    server.use(answer(POLL, () => HttpResponse.error(), () => HttpResponse.error(), json(SESSION)));
+    const result = client.getSession('ref');
+    await vi.advanceTimersByTimeAsync(499);
+    expect(seen).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(seen).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(seen).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(result).resolves.toEqual(SESSION);
+    expect(seen).toHaveLength(3);
+  });
 
   it('an abort during the retry wait rejects with signal.reason and sends nothing more', async () => {
-    server.use(answer(VERIFY, () => HttpResponse.error()));
-    vi.spyOn(Math, 'random').mockReturnValue(0.5); // ky's jittered wait before the retry: 150 ms
+    server.use(answer(POLL, () => HttpResponse.error()));
     const controller = new AbortController();
-    const result = client.verifyToken('token', { signal: controller.signal });
+    const result = client.getSession('ref', { signal: controller.signal });
     const assertion = expect(result).rejects.toBe('stop');
-    await vi.advanceTimersByTimeAsync(10); // first attempt failed; ky waits before the retry
+    await vi.advanceTimersByTimeAsync(10); // the first attempt failed; the retry waits at least 450 ms
     controller.abort('stop');
     await assertion;
     await vi.advanceTimersByTimeAsync(10_000);

@@ -1,0 +1,69 @@
+// Options are normalised once per options type, as ky's `normalize` does: one table per type says how each
+// option is checked, and `checkOptions` runs it. An option given as `undefined` counts as absent, so callers
+// with `exactOptionalPropertyTypes` may pass any optional option as `undefined`.
+import type { PollSettings } from '../poll/poll-session.js';
+import type { TransportConfig } from '../transport/create-transport.js';
+import type { ClientOptions } from '../types/client-options.js';
+import type { PollOptions } from '../types/poll-options.js';
+import {
+  assertBaseUrl,
+  assertDelay,
+  assertFunction,
+  assertHeaders,
+  assertHttpUrl,
+  assertNonEmptyString,
+  assertOptionalObject,
+  assertOptionalSignal,
+  assertProjectId,
+  assertRefreshJwt,
+  atLeast,
+  fail,
+} from './arguments.js';
+import { baseUrlForProject } from './base-url.js';
+
+type Spec = Record<string, (value: unknown, argument: string) => void>;
+
+export const CALL: Spec = { signal: assertOptionalSignal };
+export const SEND: Spec = { ...CALL, redirectUrl: assertHttpUrl, providerId: assertNonEmptyString, loginOptions: assertOptionalObject };
+export const SIGN_IN: Spec = { ...SEND, refreshJwt: assertRefreshJwt };
+export const SIGN_UP: Spec = { ...SEND, user: assertOptionalObject };
+export const UPDATE_EMAIL: Spec = { ...SIGN_IN, templateOptions: assertOptionalObject };
+export const VERIFY: Spec = { ...CALL, pkceVerifier: assertNonEmptyString };
+const CLIENT: Spec = { baseUrl: assertBaseUrl, redirectUrl: assertHttpUrl, timeout: assertDelay, fetch: assertFunction, headers: assertHeaders };
+const POLL: Spec = {
+  ...CALL,
+  timeout: assertDelay,
+  interval: assertDelay,
+  maxInterval: assertDelay,
+  backoffFactor: atLeast(1),
+  maxFailures: atLeast(1, true),
+  onPoll: assertFunction,
+};
+
+/** Checks `options` against `spec`, before any request; returns it, or `{}` for none. */
+export function checkOptions<T extends object>(options: T | undefined, spec: Spec): Partial<T> {
+  assertOptionalObject(options, 'options');
+  for (const name in spec) {
+    const value = (options as Record<string, unknown> | undefined)?.[name];
+    if (value !== undefined) spec[name]!(value, name);
+  }
+  return options ?? {};
+}
+
+/** The client's options, checked and with defaults: what the transport is built from, plus `redirectUrl`. */
+export function clientSettings(options: ClientOptions): TransportConfig & { redirectUrl: string | undefined } {
+  const { projectId, baseUrl, redirectUrl, timeout = 10_000, fetch, headers } = checkOptions(options, CLIENT);
+  assertProjectId(projectId, 'projectId');
+  return { projectId, baseUrl: baseUrl ?? baseUrlForProject(projectId), redirectUrl, timeout, fetch, headers };
+}
+
+/**
+ * `pollSession`'s options with their defaults (why these, in BENCHMARKS.md). A `maxInterval` below the
+ * default `interval` lowers `interval` to it, so `{ maxInterval: 300 }` polls every 300 ms.
+ */
+export function pollSettings(options: PollOptions | undefined): PollSettings {
+  const { signal, timeout = 300_000, maxInterval: max, interval = Math.min(1_000, max ?? 1_000), backoffFactor = 1.5, maxFailures = 6, onPoll } = checkOptions(options, POLL);
+  const maxInterval = max ?? Math.max(2_500, interval);
+  if (maxInterval < interval) fail('maxInterval', 'must not be less than interval');
+  return { signal, timeout, interval, maxInterval, backoffFactor, maxFailures, onPoll };
+}
