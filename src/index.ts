@@ -29,6 +29,7 @@ export {
   type SessionKeeperStorage,
   type SessionStorageLike,
 } from './keeper/create-session-keeper.js';
+export { RequestBudget, type RequestBudgetOptions } from './poll/request-budget.js';
 
 export { EnchantedLinkError, isEnchantedLinkError } from './errors/enchanted-link-error.js';
 export { InvalidArgumentError } from './errors/invalid-argument-error.js';
@@ -45,6 +46,7 @@ export type {
   ClientOptions,
   FetchFunction,
   SendOptions,
+  SharedRequestBudget,
   SignInOptions,
   SignInOrUpOptions,
   SignUpOptions,

@@ -50,16 +50,22 @@ export async function login(email: string): Promise<Session | string> {
 }
 `;
 
-// The testing entry's types, which import msw's.
+// The testing entry's types, which need no msw.
 const testingConsumer = `import { EnchantedLinkClient } from 'enchanted-link';
-import { createEmulator, emulatorHandlers, EMULATOR_ERRORS, type Emulator } from 'enchanted-link/testing';
+import { createEmulator, EMULATOR_ERRORS, type Emulator } from 'enchanted-link/testing';
 
-const emulator: Emulator = createEmulator({ users: [{ loginId: 'ada@example.com' }] });
+const emulator: Emulator = createEmulator({ users: [{ loginId: 'ada@example.com' }], rateLimit: { requests: 10 } });
 export const client = new EnchantedLinkClient({ projectId: emulator.projectId, fetch: emulator.fetch });
-export const handlers = emulatorHandlers(emulator);
 export const code: string = EMULATOR_ERRORS.userAlreadyExists.errorCode;
 // @ts-expect-error the emulator has no such method
 emulator.sendEmail();
+`;
+
+// The msw entry's types, which import msw's.
+const mswConsumer = `import { createEmulator } from 'enchanted-link/testing';
+import { emulatorHandlers } from 'enchanted-link/testing/msw';
+
+export const handlers = emulatorHandlers(createEmulator());
 `;
 
 // The server entry's types: claims typed, errors branded, options checked.
@@ -82,7 +88,7 @@ export async function check(token: string): Promise<SessionClaims | number> {
 
 beforeAll(() => {
   ({ work, consumer } = packedConsumer('commonjs'));
-  // The testing entry's types import msw's (an optional peer dependency): a consumer of it installs msw.
+  // The msw entry's types import msw's (an optional peer dependency): a consumer of it installs msw.
   symlinkSync(join(root, 'node_modules/msw'), join(consumer, 'node_modules/msw'), 'dir');
 }, 120_000);
 
@@ -101,11 +107,11 @@ describe('the packed tarball', () => {
     expect(JSON.parse(run(process.execPath, ['cjs.cjs'], consumer))).toEqual(expected);
   });
 
-  // msw is ESM-only, so under `module: node16` a CommonJS file cannot import the testing entry's types
-  // (TS1479); node20/nodenext allow require(esm). The main entry has no such dependency.
-  const both = { main: mainConsumer, testing: testingConsumer, server: serverConsumer };
+  // msw is ESM-only, so under `module: node16` a CommonJS file cannot import the msw entry's types
+  // (TS1479); node20/nodenext allow require(esm). The main, testing and server entries have no such dependency.
+  const both = { main: mainConsumer, testing: testingConsumer, msw: mswConsumer, server: serverConsumer };
   it.concurrent.each([
-    ['node16, CommonJS', 'commonjs', { module: 'node16', moduleResolution: 'node16' }, { main: mainConsumer, server: serverConsumer }],
+    ['node16, CommonJS', 'commonjs', { module: 'node16', moduleResolution: 'node16' }, { main: mainConsumer, testing: testingConsumer, server: serverConsumer }],
     ['nodenext, CommonJS', 'commonjs', { module: 'nodenext', moduleResolution: 'nodenext' }, both],
     ['nodenext, ESM', 'module', { module: 'nodenext', moduleResolution: 'nodenext' }, both],
     ['bundler', 'module', { module: 'esnext', moduleResolution: 'bundler' }, both],
