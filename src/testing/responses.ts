@@ -1,7 +1,7 @@
 import { errorBody, type EmulatorErrorName, EMULATOR_ERRORS } from './errors.js';
 
 /** Sent on every answer so a browser app on another origin can call the emulator's HTTP server. */
-export const CORS_HEADERS: Readonly<Record<string, string>> = {
+const CORS_HEADERS: Readonly<Record<string, string>> = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'POST, GET, OPTIONS',
   'access-control-allow-headers':

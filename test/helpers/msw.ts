@@ -1,10 +1,10 @@
 import { http, HttpResponse, type JsonBodyType } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { API } from './fixtures.js';
 
-/** Base URL the test clients talk to (the default for a 28-character project ID). */
-export const API = 'https://api.descope.com';
-export const PROJECT_ID = 'P2aAc4T2V93bddihGEx2Ryhc8e5Z';
+// The shared fixtures, for the tests that take them along with the mock server.
+export { API, PROJECT_ID, SESSION } from './fixtures.js';
 
 /** A request as the server saw it. */
 export interface SeenRequest {
@@ -53,13 +53,3 @@ export const descopeError = (status: number, errorCode: string, errorDescription
   json({ errorCode, errorDescription }, status, headers);
 
 export const pending = () => descopeError(401, 'E062503', 'Enchanted link is pending');
-
-export const SESSION = {
-  sessionJwt: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJVMSJ9.c2ln',
-  refreshJwt: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJVMSIsInIiOjF9.cmVm',
-  cookiePath: '/',
-  cookieMaxAge: 2419200,
-  sessionExpiration: 1764634200,
-  firstSeen: false,
-  user: { userId: 'U1', loginIds: ['ada@example.com'], email: 'ada@example.com', name: 'Ada', TOTP: false, OAuth: {} },
-};

@@ -1,0 +1,26 @@
+// The values the tests share, defined once: the project, the user, and what Descope answers a send and
+// a poll with. The endpoint paths are the SDK's own (PATHS); test/client/requests.test.ts pins them to the spec.
+export { PATHS } from '../../src/protocol/paths.js';
+
+/** A 28-character project ID (a regional one has 32). */
+export const PROJECT_ID = 'P2aAc4T2V93bddihGEx2Ryhc8e5Z';
+
+/** The base URL the SDK derives from {@link PROJECT_ID}. */
+export const API = 'https://api.descope.com';
+
+/** The user who signs in. */
+export const EMAIL = 'ada@example.com';
+
+/** A send's answer (EnchantedLinkResponse). */
+export const LINK = { linkId: '42', pendingRef: 'ref-1', maskedEmail: 'a***@example.com' };
+
+/** A poll's answer once the link was clicked (JWTResponse). */
+export const SESSION = {
+  sessionJwt: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJVMSJ9.c2ln',
+  refreshJwt: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJVMSIsInIiOjF9.cmVm',
+  cookiePath: '/',
+  cookieMaxAge: 2419200,
+  sessionExpiration: 1764634200,
+  firstSeen: false,
+  user: { userId: 'U1', loginIds: [EMAIL], email: EMAIL, name: 'Ada', TOTP: false, OAuth: {} },
+};
