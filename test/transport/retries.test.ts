@@ -9,7 +9,11 @@ const POLL = '/v1/auth/enchantedlink/pending-session';
 const LINK = { linkId: '42', pendingRef: 'ref', maskedEmail: 'a***@example.com' };
 
 const { server, seen } = useMockServer();
-const client = new EnchantedLinkClient({ projectId: PROJECT_ID, timeout: 5_000 });
+// A client per test: its request budget (every client has one) keeps time, and fake clocks restart.
+let client: EnchantedLinkClient;
+beforeEach(() => {
+  client = new EnchantedLinkClient({ projectId: PROJECT_ID, timeout: 5_000 });
+});
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => {
