@@ -5,11 +5,11 @@ const { version } = JSON.parse(readFileSync('./package.json', 'utf8')) as { vers
 // The SDK reports its own version in `x-descope-sdk-version`; inlined at build time so no JSON import ships.
 const define = { __SDK_VERSION__: JSON.stringify(version) };
 
-// The two builds below run concurrently, so neither may clean the folder the other writes into.
+// The builds below run concurrently, so neither may clean the folder the other writes into.
 rmSync('dist', { recursive: true, force: true });
 
 const library: Options = {
-  entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', server: 'src/server/index.ts' },
+  entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', 'testing-msw': 'src/testing/msw.ts', server: 'src/server/index.ts' },
   dts: true,
   sourcemap: true,
   target: 'es2022',
@@ -25,6 +25,22 @@ export default defineConfig([
   // ky is ESM-only: `require(esm)` hands CJS a namespace without `__esModule`, so esbuild's interop
   // would read `ky.default.create` from the wrong object. The CJS build carries its own copy of ky.
   { ...library, format: ['cjs'], noExternal: ['ky'] },
+  {
+    // `enchanted-link/react` takes the store and the keeper from the main entry (one copy of them, and
+    // of the error classes, in an app that imports both), and leaves react to the app.
+    ...library,
+    entry: { react: 'src/react/index.ts' },
+    format: ['esm', 'cjs'],
+    external: ['react', 'enchanted-link'],
+    esbuildPlugins: [
+      {
+        name: 'main-entry',
+        setup(build) {
+          build.onResolve({ filter: /^\.\.\/(flow|keeper)\// }, () => ({ path: 'enchanted-link', external: true }));
+        },
+      },
+    ],
+  },
   {
     // The CLI is Node-only and ESM-only; it bundles the emulator it needs (never msw).
     entry: { cli: 'src/cli/main.ts' },

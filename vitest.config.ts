@@ -30,6 +30,7 @@ export default defineConfig({
         // In-process tests import the package by name (as the examples do) and get the sources, not dist/.
         resolve: {
           alias: {
+            'enchanted-link/testing/msw': resolve('src/testing/msw.ts'),
             'enchanted-link/testing': resolve('src/testing/index.ts'),
             'enchanted-link/server': resolve('src/server/index.ts'),
             'enchanted-link': resolve('src/index.ts'),

@@ -25,6 +25,7 @@ const PARTS = [
   ['scale', 'scale.mjs', gc],
   ['scaleStress', 'scale.mjs', gc, { SCALE_INTERVAL: '5000', SCALE_HOLD: '25000' }],
   ['polling', 'polling.mjs'],
+  ['rush', 'rush.mjs'],
   // Last: it depends on the same-browser fast path, which is feature-checked.
   ['fastPath', 'fast-path.mjs'],
 ];

@@ -6,6 +6,30 @@
 export { EnchantedLinkClient } from './client/enchanted-link-client.js';
 export { readTokenFromUrl } from './client/read-token-from-url.js';
 export { verifyFromUrl, type VerifyFromUrlOptions, type VerifyResult } from './browser/verify-from-url.js';
+export {
+  createSignInFlow,
+  type SignInFlow,
+  type SignInFlowCancelled,
+  type SignInFlowClient,
+  type SignInFlowExpired,
+  type SignInFlowFailed,
+  type SignInFlowIdle,
+  type SignInFlowOptions,
+  type SignInFlowSending,
+  type SignInFlowSignedIn,
+  type SignInFlowSnapshot,
+  type SignInFlowWaiting,
+} from './flow/create-sign-in-flow.js';
+export {
+  createSessionKeeper,
+  type KeptSession,
+  type SessionKeeper,
+  type SessionKeeperClient,
+  type SessionKeeperOptions,
+  type SessionKeeperStorage,
+  type SessionStorageLike,
+} from './keeper/create-session-keeper.js';
+export { RequestBudget, type RequestBudgetOptions } from './poll/request-budget.js';
 
 export { EnchantedLinkError, isEnchantedLinkError } from './errors/enchanted-link-error.js';
 export { InvalidArgumentError } from './errors/invalid-argument-error.js';
@@ -22,6 +46,7 @@ export type {
   ClientOptions,
   FetchFunction,
   SendOptions,
+  SharedRequestBudget,
   SignInOptions,
   SignInOrUpOptions,
   SignUpOptions,

@@ -2,9 +2,9 @@
 // Descope (or DESCOPE_BASE_URL); without it, to the embedded emulator, whose outbox page shows the emails.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EnchantedLinkClient } from 'enchanted-link';
 import { SessionValidator } from 'enchanted-link/server';
 import { createLoginHandler } from './app.js';
+import { createServerClient } from './client.js';
 
 const { DESCOPE_PROJECT_ID, DESCOPE_BASE_URL, PORT = '3000', HOST = '127.0.0.1', PUBLIC_URL } = process.env;
 const log = (entry: Record<string, unknown>) => console.log(JSON.stringify({ time: new Date().toISOString(), ...entry }));
@@ -26,7 +26,7 @@ if (!projectId) {
 const server = createServer();
 await new Promise<void>((resolve) => server.listen(Number(PORT), HOST, resolve));
 const url = PUBLIC_URL ?? `http://${HOST}:${(server.address() as AddressInfo).port}`;
-const client = new EnchantedLinkClient({ projectId, redirectUrl: `${url}/verify`, ...(baseUrl ? { baseUrl } : {}) });
+const client = createServerClient({ projectId, baseUrl, redirectUrl: `${url}/verify` });
 const sessions = new SessionValidator({ projectId, ...(baseUrl ? { baseUrl } : {}) });
 server.on('request', createLoginHandler({ client, log, sessions }));
 log({ event: 'server.listening', url });

@@ -6,7 +6,7 @@ import type { EmulatorEmail } from '../testing/types.js';
 import type { PollProgress } from '../types/poll-options.js';
 import type { Session } from '../types/session.js';
 import { sleep } from '../utils/sleep.js';
-import { describeJwt, style } from './format.js';
+import { describeJwt, safe, style } from './format.js';
 
 /** Options of `enchanted-link demo`. */
 export interface DemoOptions {
@@ -39,8 +39,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     out.write(`${style.bold('enchanted-link demo')} ${style.dim(server ? `on the embedded emulator at ${server.url}` : `on Descope project ${options.projectId}`)}\n\n`);
 
     const sent = await client.signInOrUp(email, { signal: controller.signal });
-    out.write(`Sent a sign-in link to ${style.bold(sent.maskedEmail ?? email)}.\n`);
-    out.write(`The right link is number ${style.bold(sent.linkId)}.\n`);
+    out.write(`Sent a sign-in link to ${style.bold(safe(sent.maskedEmail ?? email))}.\n`);
+    out.write(`The right link is number ${style.bold(safe(sent.linkId))}.\n`);
     const letter = emulator?.lastEmail(email);
     if (letter) printLinks(letter);
 
@@ -53,14 +53,14 @@ export async function runDemo(options: DemoOptions): Promise<number> {
         .then(() => client.verifyToken(readTokenFromUrl(right.url)!, { signal: controller.signal }))
         .catch((error: unknown) => clickFailed.abort(error));
     } else {
-      out.write(`\n${letter ? 'Open' : 'Open the email and click'} link number ${style.bold(sent.linkId)} in your browser. Ctrl-C cancels.\n`);
+      out.write(`\n${letter ? 'Open' : 'Open the email and click'} link number ${style.bold(safe(sent.linkId))} in your browser. Ctrl-C cancels.\n`);
     }
 
     const started = Date.now();
     const progress = (p: PollProgress | undefined) => {
       const elapsed = ((Date.now() - started) / 1000).toFixed(1);
       const text = p
-        ? `Waiting for the click… attempt ${p.attempt}, ${elapsed} s elapsed${p.status === 'pending' ? '' : ` (${p.status}: ${p.error?.name})`}`
+        ? `Waiting for the click… attempt ${p.attempt}, ${elapsed} s elapsed${p.status === 'pending' ? '' : ` (${p.status}: ${safe(p.error?.name)})`}`
         : `Session received after ${elapsed} s.`;
       out.write(interactive ? `\r\x1b[2K${text}${p ? '' : '\n'}` : `${text}\n`);
     };
@@ -76,7 +76,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       out.write('\nCancelled.\n');
       return 130;
     }
-    process.stderr.write(`\n${isEnchantedLinkError(error) ? `${error.name}: ${error.message}` : String(error)}\n`);
+    process.stderr.write(`\n${safe(isEnchantedLinkError(error) ? `${error.name}: ${error.message}` : String(error))}\n`);
     return 1;
   } finally {
     process.removeListener('SIGINT', onSigint);
@@ -85,9 +85,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
 }
 
 function printLinks(letter: EmulatorEmail) {
-  process.stdout.write(`\nThe email to ${letter.to} has three links:\n`);
+  process.stdout.write(`\nThe email to ${safe(letter.to)} has three links:\n`);
   for (const link of letter.links) {
-    process.stdout.write(`  ${link.correct ? style.bold(link.number) : link.number}  ${link.url}\n`);
+    process.stdout.write(`  ${link.correct ? style.bold(safe(link.number)) : safe(link.number)}  ${safe(link.url)}\n`);
   }
 }
 
@@ -100,5 +100,5 @@ function printSession(session: Session) {
     ['refresh JWT', session.refreshJwt ? describeJwt(session.refreshJwt) : 'none (cookie mode)'],
   ];
   process.stdout.write(`\n${style.bold('Signed in.')}\n`);
-  for (const [label, value] of lines) process.stdout.write(`  ${label!.padEnd(12)} ${value}\n`);
+  for (const [label, value] of lines) process.stdout.write(`  ${label!.padEnd(12)} ${safe(value)}\n`);
 }

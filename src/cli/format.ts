@@ -5,6 +5,21 @@ const wrap = (open: number, close: number) => (text: string) => (colour ? `\x1b[
 export const style = { bold: wrap(1, 22), dim: wrap(2, 22) };
 
 /**
+ * C0 and C1 control characters (escape sequences start with ESC or CSI), DEL, and the Unicode controls
+ * that reorder or hide text (bidi overrides and isolates, zero-width joiners, BOM).
+ */
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+/**
+ * `text` with every control character removed, for anything the CLI prints that it did not write itself
+ * (addresses, URLs, names, error messages from a server): a web page or a server could otherwise move
+ * the cursor, rewrite earlier lines or set the window title in the developer's terminal.
+ */
+export function safe(text: unknown): string {
+  return String(text).replace(CONTROLS, '');
+}
+
+/**
  * A JWT as the demo shows it: its subject and expiry, never the token itself (a refresh JWT is a
  * credential, and terminals end up in screenshots and CI logs).
  */

@@ -3,12 +3,17 @@
 import { parseArgs } from 'node:util';
 import { runDemo } from './demo.js';
 import { runEmulator } from './emulator-command.js';
+import { safe } from './format.js';
 import { USAGE } from './usage.js';
 
 const EXIT_USAGE = 2;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-v' || command === 'version') {
+    process.stdout.write(`${__SDK_VERSION__}\n`);
+    return 0;
+  }
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(USAGE.main);
     return command === undefined ? EXIT_USAGE : 0;
@@ -29,7 +34,13 @@ async function main(argv: string[]): Promise<number> {
               'redirect-url': { type: 'string' },
               help: { type: 'boolean', short: 'h' },
             }
-          : { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+          : {
+              port: { type: 'string' },
+              host: { type: 'string' },
+              'allow-origin': { type: 'string', multiple: true },
+              'no-rate-limit': { type: 'boolean' },
+              help: { type: 'boolean', short: 'h' },
+            },
     });
   } catch (error) {
     return usageError((error as Error).message, USAGE[command]);
@@ -42,7 +53,16 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'emulator') {
     const port = values.port === undefined ? 4010 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65_535) return usageError(`--port must be 0 to 65535, got '${values.port}'`, USAGE.emulator);
-    return runEmulator({ port, host: typeof values.host === 'string' ? values.host : '127.0.0.1' });
+    const origins = Array.isArray(values['allow-origin']) ? values['allow-origin'].map(String) : [];
+    for (const origin of origins) {
+      if (origin !== '*' && !URL.canParse(origin)) return usageError(`--allow-origin must be an origin or '*', got '${origin}'`, USAGE.emulator);
+    }
+    return runEmulator({
+      port,
+      host: typeof values.host === 'string' ? values.host : '127.0.0.1',
+      allowOrigins: origins.includes('*') ? '*' : origins.length > 0 ? origins.map((origin) => new URL(origin).origin) : 'loopback',
+      rateLimit: values['no-rate-limit'] !== true,
+    });
   }
   if (positionals.length > 1) return usageError('give at most one email address', USAGE.demo);
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -58,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function usageError(message: string, usage: string): number {
-  process.stderr.write(`enchanted-link: ${message}\n\n${usage}`);
+  process.stderr.write(`enchanted-link: ${safe(message)}\n\n${usage}`);
   return EXIT_USAGE;
 }
 
@@ -67,7 +87,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`enchanted-link: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`enchanted-link: ${safe(error instanceof Error ? error.message : String(error))}\n`);
     process.exitCode = 1;
   },
 );

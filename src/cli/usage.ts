@@ -5,7 +5,7 @@ Commands:
   demo       Run the whole enchanted-link sign-in on the embedded emulator (or on real Descope)
   emulator   Serve the Descope emulator over HTTP and print each email's links
 
-Run 'enchanted-link <command> --help' for a command's options.
+Run 'enchanted-link <command> --help' for a command's options, 'enchanted-link --version' for the version.
 `,
   demo: `Usage: enchanted-link demo [email] [options]
 
@@ -22,12 +22,18 @@ Options:
 `,
   emulator: `Usage: enchanted-link emulator [options]
 
-Serves the Descope enchanted-link emulator over HTTP (with CORS) and prints each email's three
-links as they are sent, for developing your own sign-in page without an account. Ctrl-C stops it.
+Serves the Descope enchanted-link emulator over HTTP and prints each email's three links as they
+are sent, for developing your own sign-in page without an account. Ctrl-C stops it.
+Safe to leave running: only pages on this machine (localhost, 127.x, [::1]) may call it from a
+browser, the outbox page is readable from this machine only, and what it prints is stripped of
+terminal control characters. Descope's rate limit applies: 100 requests per 60 s per IP.
 
 Options:
-  --port <number>    Port to listen on (default: 4010; 0 picks a free one)
-  --host <address>   Address to listen on (default: 127.0.0.1)
-  -h, --help         Show this help
+  --port <number>          Port to listen on (default: 4010; 0 picks a free one)
+  --host <address>         Address to listen on (default: 127.0.0.1)
+  --allow-origin <origin>  Also let pages of this origin call it (repeatable); '*' lets any web
+                           page you visit send sign-ins and read the answers
+  --no-rate-limit          Turn Descope's rate limit off (for load tests)
+  -h, --help               Show this help
 `,
 };

@@ -5,7 +5,8 @@ import { announceVerified } from '../poll/wake-ups.js';
 import { PENDING } from '../protocol/codes.js';
 import { PATHS, type EndpointPath } from '../protocol/paths.js';
 import { emptyResponseSchema, linkResponseSchema, sessionSchema, userSchema } from '../protocol/schemas.js';
-import { createTransport, type Transport } from '../transport/create-transport.js';
+import type { BudgetedTransport, RequestBudget } from '../poll/request-budget.js';
+import { createTransport } from '../transport/create-transport.js';
 import type { BodySchema, RetryPolicy } from '../transport/outcome.js';
 import type {
   CallOptions,
@@ -47,7 +48,7 @@ import { CALL, checkOptions, clientSettings, pollSettings, SEND, SIGN_IN, SIGN_U
 export class EnchantedLinkClient {
   readonly #projectId: string;
   readonly #redirectUrl: string | undefined;
-  readonly #request: Transport;
+  readonly #request: BudgetedTransport;
 
   /**
    * @param options - Project ID and connection settings; see {@link ClientOptions}.
@@ -57,7 +58,9 @@ export class EnchantedLinkClient {
     const { redirectUrl, ...config } = clientSettings(options);
     this.#projectId = config.projectId;
     this.#redirectUrl = redirectUrl;
-    this.#request = createTransport(config);
+    const transport = createTransport(config);
+    // Checked by clientSettings. Duck-typed: `instanceof` would pull the budget's code into every bundle.
+    this.#request = (options.requestBudget as RequestBudget | undefined)?.wrap(transport) ?? transport;
   }
 
   /**
@@ -231,7 +234,7 @@ export class EnchantedLinkClient {
   async pollSession(pendingRef: string, options: PollOptions = {}): Promise<Session> {
     assertNonEmptyString(pendingRef, 'pendingRef');
     const settings = pollSettings(options);
-    return pollSession((signal) => this.#checkSession(pendingRef, signal, 'none'), settings, this.#projectId);
+    return pollSession((signal, onWait) => this.#checkSession(pendingRef, signal, 'none', onWait), settings, this.#projectId);
   }
 
   /**
@@ -324,9 +327,10 @@ export class EnchantedLinkClient {
     return this.#request({ path, method: get ? 'GET' : 'POST', ...(!get && { body: {} }), schema, signal, refreshJwt, retry: get ? 'idempotent' : 'send' });
   }
 
-  async #checkSession(pendingRef: string, signal: AbortSignal | undefined, retry: RetryPolicy | 'none'): Promise<Session | undefined> {
+  /** `onWait` marks a poll: with a request budget, it waits its turn among the other sign-ins. */
+  async #checkSession(pendingRef: string, signal: AbortSignal | undefined, retry: RetryPolicy | 'none', onWait?: (ms: number) => void): Promise<Session | undefined> {
     try {
-      return await this.#request({ path: PATHS.pendingSession, body: { pendingRef }, schema: sessionSchema, signal, retry });
+      return await this.#request({ path: PATHS.pendingSession, body: { pendingRef }, schema: sessionSchema, signal, retry, onWait });
     } catch (error) {
       if (error instanceof DescopeError && error.status === 401 && error.errorCode === PENDING) return undefined;
       throw error;

@@ -29,7 +29,15 @@ export const SIGN_IN: Spec = { ...SEND, refreshJwt: assertRefreshJwt };
 export const SIGN_UP: Spec = { ...SEND, user: assertOptionalObject };
 export const UPDATE_EMAIL: Spec = { ...SIGN_IN, templateOptions: assertOptionalObject };
 export const VERIFY: Spec = { ...CALL, pkceVerifier: assertNonEmptyString };
-const CLIENT: Spec = { baseUrl: assertBaseUrl, redirectUrl: assertHttpUrl, timeout: assertDelay, fetch: assertFunction, headers: assertHeaders };
+const CLIENT: Spec = {
+  baseUrl: assertBaseUrl,
+  redirectUrl: assertHttpUrl,
+  timeout: assertDelay,
+  fetch: assertFunction,
+  headers: assertHeaders,
+  // A RequestBudget, duck-typed: `instanceof` would pull its code into every bundle, used or not.
+  requestBudget: (value, name) => void (typeof (value as { wrap?: unknown } | null)?.wrap === 'function' || fail(name, 'expected a RequestBudget')),
+};
 const POLL: Spec = {
   ...CALL,
   timeout: assertDelay,

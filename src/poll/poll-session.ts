@@ -18,8 +18,11 @@ export interface PollSettings {
   onPoll: ((progress: PollProgress) => void) | undefined;
 }
 
-/** One session check: the session, `undefined` while pending, or a rejection. */
-export type SessionCheck = (signal: AbortSignal) => Promise<Session | undefined>;
+/**
+ * One session check: the session, `undefined` while pending, or a rejection. `onWait` is told when the
+ * check has to wait for the client's request budget, with the estimated wait in ms.
+ */
+export type SessionCheck = (signal: AbortSignal, onWait: (ms: number) => void) => Promise<Session | undefined>;
 
 /**
  * The poll loop: an awaited loop, so exactly one request is in flight at a time. Rules:
@@ -45,6 +48,8 @@ export async function pollSession(check: SessionCheck, settings: PollSettings, p
   let wake = new AbortController();
   const unwatch = watchWakeUps(() => wake.abort(), interval, projectId);
   let signedIn = false;
+  const report = (attempt: number, nextDelayMs: number, status: PollStatus, error?: EnchantedLinkError) =>
+    onPoll?.({ attempt, elapsedMs: Date.now() - started, nextDelayMs, status, ...(error ? { error } : {}) });
   try {
     let wait = interval;
     let failures = 0;
@@ -55,7 +60,7 @@ export async function pollSession(check: SessionCheck, settings: PollSettings, p
       let error: EnchantedLinkError | undefined;
       let nextDelayMs: number;
       try {
-        const session = await check(stop.signal);
+        const session = await check(stop.signal, (ms) => report(attempts - 1, ms, 'queued'));
         stop.signal.throwIfAborted();
         if (session) {
           signedIn = true;
@@ -82,7 +87,7 @@ export async function pollSession(check: SessionCheck, settings: PollSettings, p
         if (rateLimited) wait = maxInterval;
         error = caught as EnchantedLinkError;
       }
-      onPoll?.({ attempt: attempts, elapsedMs: Date.now() - started, nextDelayMs, status, ...(error ? { error } : {}) });
+      report(attempts, nextDelayMs, status, error);
       await sleep(nextDelayMs, stop.signal, status === 'pending' ? wake.signal : undefined);
       // The poll that follows answers whatever woke us.
       if (wake.signal.aborted) wake = new AbortController();

@@ -20,6 +20,8 @@ import type {
   EmulatorListenOptions,
   EmulatorOptions,
   EmulatorRequest,
+  EmulatorScanOptions,
+  EmulatorScanResult,
   EmulatorServer,
 } from './types.js';
 
@@ -32,7 +34,7 @@ const DEFAULT_BASE_URL = 'https://api.descope.com';
  * protocol of the six enchanted-link endpoints and of the session endpoints (refresh, logout, logoutall,
  * me), emails three numbered links to its {@link Emulator.outbox} on each send, signs real session and
  * refresh JWTs whose public keys it publishes at `GET /v2/keys/<projectId>` (see {@link Emulator.rotateKeys}),
- * and can inject faults. Reach it through {@link Emulator.fetch}, {@link emulatorHandlers} (msw)
+ * and can inject faults. Reach it through {@link Emulator.fetch}, {@link enchanted-link/testing/msw!emulatorHandlers | emulatorHandlers} (msw)
  * or {@link Emulator.listen} (real HTTP). Browser-safe: nothing Node-only is loaded until `listen()`.
  *
  * @param options - See {@link EmulatorOptions}; all optional.
@@ -64,6 +66,7 @@ class EnchantedLinkEmulator implements Emulator {
   readonly #log: EmulatorRequest[] = [];
   readonly #now: () => number;
   readonly #redirectUrl: string | undefined;
+  readonly #approvedDomains: readonly string[] | undefined;
   readonly #rateLimiter: RateLimiter | undefined;
   readonly #clientKey: (request: Request, remoteAddress: string | undefined) => string;
   /** URL of the newest open server from listen(). */
@@ -80,6 +83,7 @@ class EnchantedLinkEmulator implements Emulator {
     onEmail,
     rotateRefreshJwt = false,
     rateLimit = {},
+    approvedDomains,
   }: EmulatorOptions) {
     for (const [name, value] of Object.entries({ linkTtlMs, sessionTtlSeconds })) {
       if (!(value > 0 && Number.isFinite(value))) throw new RangeError(`${name} must be a positive number, got ${value}`);
@@ -87,6 +91,12 @@ class EnchantedLinkEmulator implements Emulator {
     this.projectId = projectId;
     this.baseUrl = new URL(baseUrl).origin;
     this.#redirectUrl = redirectUrl;
+    this.#approvedDomains = approvedDomains?.map((domain) => {
+      if (typeof domain !== 'string' || !/^[a-z0-9.-]+$/i.test(domain)) {
+        throw new TypeError(`approvedDomains must be host names, got ${JSON.stringify(domain)}`);
+      }
+      return domain.toLowerCase().replace(/^\.+|\.+$/g, '');
+    });
     this.#now = now;
     this.#rateLimiter = rateLimit === false ? undefined : new RateLimiter(rateLimit, now);
     this.#clientKey =
@@ -126,19 +136,46 @@ class EnchantedLinkEmulator implements Emulator {
   }
 
   async click(loginId: string, which: 'right' | 'wrong' = 'right'): Promise<EmulatorClickResult> {
+    const link = this.#newestEmail(loginId).links.find(({ correct }) => correct === (which === 'right'));
+    const response = await this.#verifyAsAnotherDevice(link?.token);
+    return { status: response.status, body: await response.json() };
+  }
+
+  async scan(loginId: string, { verifyOnLoad = false, fetch = globalThis.fetch }: EmulatorScanOptions = {}): Promise<EmulatorScanResult[]> {
+    const results: EmulatorScanResult[] = [];
+    for (const { number, url, token } of this.#newestEmail(loginId).links) {
+      const served = this.#serves(url) && PAGES.has(new URL(url).pathname);
+      const page = served ? await this.#answer(new Request(url), { faults: false, client: false }) : await fetch(url);
+      await page.body?.cancel();
+      const result: EmulatorScanResult = { number, url, status: page.status };
+      if (verifyOnLoad) result.verifyStatus = (await this.#verifyAsAnotherDevice(token)).status;
+      results.push(result);
+    }
+    return results;
+  }
+
+  #newestEmail(loginId: string): EmulatorEmail {
     const email = this.lastEmail(loginId);
     if (!email) throw new Error(`No email was sent for ${loginId}`);
-    const link = email.links.find(({ correct }) => correct === (which === 'right'));
-    const response = await this.#answer(
+    return email;
+  }
+
+  /** Whether `url` is on an origin this emulator answers (its base URL or its open server). */
+  #serves(url: string): boolean {
+    const { origin } = new URL(url);
+    return origin === this.baseUrl || origin === this.#serverUrl;
+  }
+
+  /** What the page behind a link does, from another device: its own client, never rate limited or faulted. */
+  #verifyAsAnotherDevice(token: string | undefined): Promise<Response> {
+    return this.#answer(
       new Request(`${this.baseUrl}${PATHS.verify}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${this.projectId}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ token: link?.token }),
+        body: JSON.stringify({ token }),
       }),
-      // The link is opened on another device: its own client, never rate limited, never faulted.
       { faults: false, client: false },
     );
-    return { status: response.status, body: await response.json() };
   }
 
   get requests(): readonly EmulatorRequest[] {
@@ -244,7 +281,8 @@ class EnchantedLinkEmulator implements Emulator {
     if (api && method === 'POST') {
       const refreshJwt = authorize(request.headers.get('authorization'), this.projectId);
       const defaultRedirectUrl = this.#redirectUrl ?? `${this.#serverUrl ?? this.baseUrl}${VERIFY_PAGE_PATH}`;
-      return jsonResponse(200, await api({ state: this.#state, fields: bodyFields(body), refreshJwt, defaultRedirectUrl }));
+      const context = { state: this.#state, fields: bodyFields(body), refreshJwt, defaultRedirectUrl, approvedDomains: this.#approvedDomains };
+      return jsonResponse(200, await api(context));
     }
     if (!page && !api) return errorResponse('routeNotFound', `${method} ${path}`);
     const allowed = api ? 'POST' : 'GET';

@@ -14,8 +14,8 @@ export interface EmulatorErrorInfo {
   readonly errorDescription: string;
   /**
    * `true` when the real server's answer is unconfirmed (marked [?] in the protocol notes): the status
-   * and code are the emulator's own choice, in the made-up range `E099xxx`, so do not expect them from
-   * Descope. `false` when the code is documented.
+   * and code are the emulator's own choice (mostly in the made-up range `E099xxx`), so do not expect them
+   * from Descope. `false` when the code is named by Descope's docs or SDKs.
    */
   readonly assumed: boolean;
 }
@@ -66,6 +66,18 @@ export const EMULATOR_ERRORS: Readonly<Record<EmulatorErrorName, EmulatorErrorIn
   linkAlreadyUsed: { status: 400, errorCode: 'E099006', errorDescription: 'Enchanted link already used', assumed: true },
   /** pending-session for an unknown, expired or already redeemed `pendingRef` (terminal: never 401/E062503). */
   unknownPendingRef: { status: 400, errorCode: 'E099007', errorDescription: 'Unknown pending reference', assumed: true },
+  /**
+   * A send whose `redirectUrl`/`URI` is outside {@link EmulatorOptions.approvedDomains}. Descope documents
+   * the refusal but not its answer: the status and code are a guess (its validation-failure code).
+   */
+  redirectUrlNotApproved: {
+    status: 400,
+    errorCode: ERROR_CODES.invalidRequest,
+    errorDescription: 'Redirect URL is not in the approved domains',
+    assumed: true,
+  },
+  /** A request to {@link Emulator.listen}'s server from a web origin it does not allow, or for a `Host` it does not serve. */
+  originNotAllowed: { status: 403, errorCode: 'E099013', errorDescription: 'Origin not allowed', assumed: true },
   /** A path the emulator does not serve. */
   routeNotFound: { status: 404, errorCode: 'E099008', errorDescription: 'Not found', assumed: true },
   /** A known path with the wrong method (e.g. GET on an API path). */
@@ -97,6 +109,8 @@ export type EmulatorErrorName =
   | 'linkExpired'
   | 'linkAlreadyUsed'
   | 'unknownPendingRef'
+  | 'redirectUrlNotApproved'
+  | 'originNotAllowed'
   | 'routeNotFound'
   | 'methodNotAllowed'
   | 'bodyTooLarge'

@@ -1,3 +1,9 @@
+/**
+ * `enchanted-link/testing/msw`: the emulator as msw 3 request handlers. The only entry that loads msw
+ * (an optional peer dependency: install it to use this entry); `enchanted-link/testing` works without it.
+ *
+ * @module enchanted-link/testing/msw
+ */
 import { http, type RequestHandler } from 'msw';
 import type { Emulator } from './types.js';
 
@@ -6,12 +12,13 @@ import type { Emulator } from './types.js';
  * `setupServer` (`msw/node`) and `setupWorker` (`msw/browser`). A `drop-connection` fault becomes
  * `HttpResponse.error()` (a network error), since that is what `handle()` answers (`Response.error()`).
  *
- * @param emulator - From {@link createEmulator}.
+ * @param emulator - From {@link enchanted-link/testing!createEmulator | createEmulator}.
  * @returns One `http.all` handler, in an array to spread into `setupServer(...)` or `server.use(...)`.
  * @example
  * ```ts
  * import { setupServer } from 'msw/node';
- * import { createEmulator, emulatorHandlers } from 'enchanted-link/testing';
+ * import { createEmulator } from 'enchanted-link/testing';
+ * import { emulatorHandlers } from 'enchanted-link/testing/msw';
  *
  * const emu = createEmulator();
  * const server = setupServer(...emulatorHandlers(emu));

@@ -78,19 +78,30 @@ function verifyPage({ projectId }: PageContext): string {
   );
 }
 
-/** Every email, newest first, with its three links. */
+/** How often the outbox page reloads itself, in seconds. */
+const OUTBOX_REFRESH_SECONDS = 3;
+
+/**
+ * Every email, oldest first (as a mail client's thread), with when it was sent and its three links. It
+ * does not say which link is right: that is the number the app shows, the check the flow relies on.
+ * It reloads itself so a new email appears without a click.
+ */
 export function outboxPage({ outbox }: PageContext): string {
   // Only http(s) links become anchors: a redirect URL comes from the request and could be `javascript:`.
   const link = ({ url, number }: EmulatorEmail['links'][number]): string =>
     /^https?:/i.test(url) ? `<a href="${escapeHtml(url)}">${number}</a>` : `${number} <code>${escapeHtml(url)}</code>`;
-  const emails = [...outbox].reverse().map(
-    (email) => `<section>
+  const emails = outbox.map((email) => {
+    const sent = new Date(email.sentAt).toISOString();
+    return `<section>
 <h2>${escapeHtml(email.kind)} → ${escapeHtml(email.to)}</h2>
-<p>Number shown in the app: <strong>${email.linkId}</strong></p>
+<p><time datetime="${sent}">${sent.replace('T', ' ').slice(0, 19)} UTC</time> · open the link with the number the app shows</p>
 <ul>${email.links.map((each) => `<li>${link(each)}</li>`).join('')}</ul>
-</section>`,
-  );
-  return html('Emulator outbox', `<h1>Outbox</h1>\n${emails.join('\n') || '<p>No email sent yet.</p>'}`);
+</section>`;
+  });
+  const body = `<h1>Outbox</h1>
+<p>Oldest first; this page refreshes every ${OUTBOX_REFRESH_SECONDS} s.</p>
+${emails.join('\n') || '<p>No email sent yet.</p>'}`;
+  return html('Emulator outbox', body).replace('<head>\n', `<head>\n<meta http-equiv="refresh" content="${OUTBOX_REFRESH_SECONDS}">\n`);
 }
 
 /** The pages (GET), by path. */

@@ -12,6 +12,8 @@ export interface RouteContext {
   readonly refreshJwt: string | undefined;
   /** Used when the body has neither `redirectUrl` nor `URI`. */
   readonly defaultRedirectUrl: string;
+  /** The project's approved domains; `undefined` approves every domain. */
+  readonly approvedDomains: readonly string[] | undefined;
 }
 
 /** An API route answers 200 with the JSON it returns, or throws an EmulatorFailure. */
@@ -33,9 +35,28 @@ function send(context: RouteContext, input: Omit<SendInput, 'redirectUrl' | 'cus
   const { fields, state, defaultRedirectUrl } = context;
   if (!isEmail(input.to)) fail('invalidRequest', 'there is no email address to send the links to');
   // Both names are accepted (spec §2.1): the JS SDKs send `URI`, the docs and mobile SDKs `redirectUrl`.
-  const redirectUrl = optionalString(fields, 'redirectUrl') ?? optionalString(fields, 'URI') ?? defaultRedirectUrl;
+  const requested = optionalString(fields, 'redirectUrl') ?? optionalString(fields, 'URI');
+  if (requested !== undefined) requireApproved(requested, context.approvedDomains);
+  const redirectUrl = requested ?? defaultRedirectUrl;
   const customClaims = objectField(objectField(fields, 'loginOptions'), 'customClaims');
   return state.send({ ...input, redirectUrl, customClaims });
+}
+
+/**
+ * A redirect URL sent with a request must be on the project's approved domains (spec §2.1): its host
+ * equals an entry or is a subdomain of it, in any case, on any port. The project's default redirect URL
+ * is the console's own setting and is not checked.
+ */
+function requireApproved(redirectUrl: string, approvedDomains: readonly string[] | undefined): void {
+  if (approvedDomains === undefined) return;
+  let host: string;
+  try {
+    host = new URL(redirectUrl).hostname.toLowerCase();
+  } catch {
+    fail('redirectUrlNotApproved', 'the redirect URL is not an absolute URL');
+  }
+  const approved = approvedDomains.some((domain) => host === domain || host.endsWith(`.${domain}`));
+  if (!approved) fail('redirectUrlNotApproved', `${host} is not one of the project's approved domains`);
 }
 
 /** Fails unless the request carries a live refresh JWT of `user`. */

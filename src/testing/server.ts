@@ -2,6 +2,7 @@
 // `enchanted-link/testing` stays browser-safe (the type import below is erased).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_BODY_BYTES } from './body.js';
+import { PAGES } from './pages.js';
 import { errorResponse, withCors } from './responses.js';
 import type { EmulatorListenOptions, EmulatorServer } from './types.js';
 
@@ -11,8 +12,9 @@ type Handle = (request: Request, remoteAddress: string | undefined) => Promise<R
 /** Serves `handle` on `host:port` until `close()`. */
 export async function startServer(
   handle: Handle,
-  { port = 0, host = '127.0.0.1' }: EmulatorListenOptions = {},
+  { port = 0, host = '127.0.0.1', allowOrigins = 'loopback' }: EmulatorListenOptions = {},
 ): Promise<EmulatorServer> {
+  const policy = originPolicy(allowOrigins, isLoopbackHost(host));
   const { createServer } = await import('node:http');
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -26,7 +28,7 @@ export async function startServer(
   const boundPort = typeof address === 'object' && address ? address.port : port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    serve(handle, url, req, res).catch(() => res.destroy());
+    serve(handle, url, policy, req, res).catch(() => res.destroy());
   });
   let closed: Promise<void> | undefined;
   return {
@@ -40,7 +42,69 @@ export async function startServer(
   };
 }
 
-async function serve(handle: Handle, origin: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** Who may call the server: checked before the emulator sees the request. */
+interface OriginPolicy {
+  /** Whether a browser page of `origin` may call the API. */
+  allows(origin: string): boolean;
+  /** Whether the `Host` header names this server (false for a DNS-rebinding host name). */
+  servesHost(host: string | undefined): boolean;
+}
+
+function originPolicy(allowOrigins: 'loopback' | '*' | readonly string[], boundToLoopback: boolean): OriginPolicy {
+  const listed = new Set(Array.isArray(allowOrigins) ? allowOrigins.map((origin) => origin.toLowerCase()) : []);
+  return {
+    allows: (origin) => allowOrigins === '*' || listed.has(origin.toLowerCase()) || isLoopbackOrigin(origin),
+    // Bound to loopback, only a browser on this machine reaches the server, so a foreign Host means a
+    // public name that resolves to 127.0.0.1: a page of that name would be same-origin with the outbox.
+    servesHost: (hostHeader) => !boundToLoopback || hostHeader === undefined || isLoopbackHost(hostName(hostHeader)),
+  };
+}
+
+function isLoopbackOrigin(origin: string): boolean {
+  try {
+    const url = new URL(origin);
+    return /^https?:$/.test(url.protocol) && isLoopbackHost(url.hostname);
+  } catch {
+    return false; // `null` (file://, sandboxed frames) and garbage
+  }
+}
+
+function isLoopbackHost(host: string): boolean {
+  const name = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return name === 'localhost' || name.endsWith('.localhost') || name === '::1' || /^127(\.\d{1,3}){3}$/.test(name);
+}
+
+/** `host[:port]` → host (IPv6 brackets kept off). */
+function hostName(hostHeader: string): string {
+  return hostHeader.startsWith('[') ? hostHeader.slice(1, hostHeader.indexOf(']')) : hostHeader.replace(/:\d*$/, '');
+}
+
+/**
+ * The CORS headers a browser sees: the allowed origin echoed (never `*` for a loopback-only server), and
+ * none at all on the HTML pages, which are for the developer's own tab only.
+ */
+function corsFor(response: Response, path: string, origin: string | undefined, policy: OriginPolicy): Headers {
+  const headers = new Headers(response.headers);
+  const names = [...headers.keys()].filter((name) => name.startsWith('access-control-'));
+  if (PAGES.has(path) || origin === undefined || !policy.allows(origin)) {
+    for (const name of names) headers.delete(name);
+  } else {
+    headers.set('access-control-allow-origin', origin);
+    headers.append('vary', 'origin');
+  }
+  return headers;
+}
+
+async function serve(handle: Handle, origin: string, policy: OriginPolicy, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const requestOrigin = req.headers.origin;
+  if ((requestOrigin !== undefined && !policy.allows(requestOrigin)) || !policy.servesHost(req.headers.host)) {
+    // Refused before the emulator sees it: nothing is logged, sent or counted.
+    const refused = errorResponse('originNotAllowed', 'this emulator serves only pages on this machine; see allowOrigins');
+    res.writeHead(refused.status, Object.fromEntries(refused.headers));
+    res.end(await refused.text());
+    req.resume();
+    return;
+  }
   const disconnected = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) disconnected.abort(new Error('The client closed the connection'));
@@ -73,7 +137,8 @@ async function serve(handle: Handle, origin: string, req: IncomingMessage, res: 
   }
   const payload = new Uint8Array(await response.arrayBuffer());
   if (res.destroyed) return;
-  res.writeHead(response.status, Object.fromEntries(response.headers));
+  const path = new URL(req.url ?? '/', origin).pathname;
+  res.writeHead(response.status, Object.fromEntries(corsFor(response, path, requestOrigin, policy)));
   res.end(payload);
 }
 

@@ -13,7 +13,7 @@ export interface EmulatorOptions {
    */
   projectId?: string;
   /**
-   * Origin the emulator answers for in {@link Emulator.fetch} and {@link emulatorHandlers}.
+   * Origin the emulator answers for in {@link Emulator.fetch} and {@link enchanted-link/testing/msw!emulatorHandlers | emulatorHandlers}.
    * Only the origin is kept (a path is dropped). Default `'https://api.descope.com'`.
    */
   baseUrl?: string;
@@ -22,6 +22,18 @@ export interface EmulatorOptions {
    * server from {@link Emulator.listen} is open, else `${baseUrl}/verify`.
    */
   redirectUrl?: string;
+  /**
+   * The project's approved domains (Descope console › Project settings): a send whose `redirectUrl`/`URI`
+   * has a host outside them is refused with {@link EMULATOR_ERRORS}`.redirectUrlNotApproved`. An entry
+   * approves its own host and every subdomain (`'example.com'` approves `app.example.com`), in any case
+   * and on any port. Default `undefined`: every domain is approved, as in a project with an empty list.
+   *
+   * @example
+   * ```ts
+   * createEmulator({ approvedDomains: ['app.example.com', 'localhost'] });
+   * ```
+   */
+  approvedDomains?: readonly string[];
   /** Lifetime of each link and its `pendingRef`, in milliseconds. Default `300_000` (5 minutes). */
   linkTtlMs?: number;
   /** Lifetime of the session JWT, in seconds. Default `600`. The refresh JWT always lives 30 days. */
@@ -48,7 +60,7 @@ export interface EmulatorOptions {
    * Descope's rate limit, on by default with the documented numbers: 100 requests per 60 s per client,
    * then every request of that client answers 429 {@link EMULATOR_ERRORS}`.rateLimited` (`E130429`) with
    * `Retry-After: <seconds>` for 60 s. A client is an IP address for {@link Emulator.listen}, and the
-   * whole emulator for {@link Emulator.fetch}, {@link Emulator.handle} and {@link emulatorHandlers}
+   * whole emulator for {@link Emulator.fetch}, {@link Emulator.handle} and {@link enchanted-link/testing/msw!emulatorHandlers | emulatorHandlers}
    * (one test process is one client), unless {@link EmulatorRateLimit.clientKey} says otherwise.
    * CORS preflights, the emulator's HTML pages and {@link Emulator.click} (another device) are not counted.
    *
@@ -123,7 +135,7 @@ export interface Emulator {
    */
   readonly fetch: (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
   /**
-   * Answers one request: the core that {@link Emulator.fetch}, {@link emulatorHandlers} and
+   * Answers one request: the core that {@link Emulator.fetch}, {@link enchanted-link/testing/msw!emulatorHandlers | emulatorHandlers} and
    * {@link Emulator.listen} all use. Applies injected faults and logs the request. A dropped connection
    * is answered with `Response.error()` (type `'error'`, status 0); each transport turns it into its own
    * kind of network failure. Rejects with `request.signal.reason` when the request is aborted during
@@ -160,6 +172,27 @@ export interface Emulator {
    * ```
    */
   click(loginId: string, which?: 'right' | 'wrong'): Promise<EmulatorClickResult>;
+  /**
+   * Opens every link of the newest email for `loginId`, in the email's order, as a mail filter does
+   * before the user sees the email (Microsoft Safe Links, a link-preview bot, a security gateway): a `GET`
+   * of each link. With `verifyOnLoad`, the links are taken to open a verify page that verifies on load
+   * (what the Security guide warns against), so each visit also calls verify with its link's token. The
+   * scanner is another client: not rate limited, never faulted. Rejects when no email was sent for
+   * `loginId`.
+   *
+   * What Descope documents, and the emulator does: opening a link verifies nothing by itself, so the
+   * user's own click still works; a wrong-number visit leaves the right link valid, so a scanner on a
+   * verify-on-load page verifies the right link too, which signs in whoever polls.
+   *
+   * @example
+   * ```ts
+   * await client.signIn('ada@example.com');
+   * const opened = await emu.scan('ada@example.com');      // 3 × GET, as a mail filter
+   * expect(opened.map((link) => link.status)).toEqual([200, 200, 200]);
+   * expect((await emu.click('ada@example.com')).status).toBe(200); // the user's click still works
+   * ```
+   */
+  scan(loginId: string, options?: EmulatorScanOptions): Promise<EmulatorScanResult[]>;
   /** Every request received, in order of arrival (a snapshot). */
   readonly requests: readonly EmulatorRequest[];
   /**
@@ -225,6 +258,40 @@ export interface EmulatorClickResult {
 }
 
 /**
+ * Options of {@link Emulator.scan}.
+ *
+ * @category Testing
+ */
+export interface EmulatorScanOptions {
+  /**
+   * Take the links to open a page that verifies on load: each visit also calls verify with its link's
+   * token. Default `false` (only `GET`, as with a verify page that waits for a click).
+   */
+  verifyOnLoad?: boolean;
+  /**
+   * How to `GET` a link the emulator does not serve (your app's verify page). Default: the global `fetch`.
+   * Links to the emulator's own `/verify` page are always answered by the emulator.
+   */
+  fetch?: (url: string) => Promise<Response>;
+}
+
+/**
+ * One opened link, in what {@link Emulator.scan} resolves to.
+ *
+ * @category Testing
+ */
+export interface EmulatorScanResult {
+  /** The link's 2-digit number. */
+  number: string;
+  /** The link's URL, as in the email. */
+  url: string;
+  /** HTTP status of the `GET`. */
+  status: number;
+  /** With `verifyOnLoad`: HTTP status of the verify call (200 for the right, fresh link). */
+  verifyStatus?: number;
+}
+
+/**
  * Options of {@link Emulator.injectFault}.
  *
  * @category Testing
@@ -246,6 +313,17 @@ export interface EmulatorListenOptions {
   port?: number;
   /** Interface to bind. Default `'127.0.0.1'`. */
   host?: string;
+  /**
+   * Which web origins may call the API from a browser (CORS). Default `'loopback'`: pages served from
+   * `localhost`, `*.localhost`, `127.x.x.x` or `[::1]`, on any port and scheme. A request carrying another
+   * `Origin` (a preflight included) is refused with 403 {@link EMULATOR_ERRORS}`.originNotAllowed`, so
+   * a web page you happen to visit cannot use the emulator. `'*'` allows every origin (the risk: any page
+   * can send sign-ins and read answers); a list allows those exact origins besides loopback ones.
+   * Requests without `Origin` (Node, curl) are always served. The HTML pages (outbox, verify) never carry
+   * CORS headers, so no other origin can read the outbox; while bound to a loopback address, requests
+   * whose `Host` is not a loopback name are refused (DNS rebinding).
+   */
+  allowOrigins?: 'loopback' | '*' | readonly string[];
 }
 
 /**

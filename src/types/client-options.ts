@@ -37,8 +37,30 @@ export interface ClientOptions {
    * @defaultValue `globalThis.fetch`
    */
   fetch?: FetchFunction | undefined;
+  /**
+   * A request budget shared by every request of this client (and of any other client given the same
+   * one): a limit per window, polls served in turn, and one shared wait after a 429. For a server that
+   * polls for many users from one IP address; see the guide "Backends polling for many users".
+   * @defaultValue none: each poll reacts to a 429 on its own, as one browser tab should
+   */
+  requestBudget?: SharedRequestBudget | undefined;
   /** Extra headers for every request. They cannot replace `authorization`, `accept`, `content-type` or the SDK's own `x-descope-*` headers. */
   headers?: Record<string, string> | undefined;
+}
+
+/**
+ * What {@link ClientOptions.requestBudget} takes: a {@link RequestBudget} (`new RequestBudget()`). This
+ * interface only names the budget's public, read-only surface.
+ *
+ * @category Polling
+ */
+export interface SharedRequestBudget {
+  /** Requests allowed per window. */
+  readonly requests: number;
+  /** Window length, ms. */
+  readonly windowMs: number;
+  /** How many requests are waiting for their turn now. */
+  readonly queued: number;
 }
 
 /** Options every call accepts. @category Client */

@@ -1,14 +1,18 @@
 import type { EnchantedLinkError } from '../errors/enchanted-link-error.js';
+import type { ClientOptions } from './client-options.js';
 
 /**
  * What happened on one poll that did not end the wait, as reported to {@link PollOptions.onPoll}:
  * - `pending`: the right link was not clicked yet (401 `E062503`);
  * - `rate-limited`: Descope answered 429; the next poll waits at least `Retry-After`;
- * - `retrying`: a transient failure (5xx, network error, request timeout); see `error`.
+ * - `retrying`: a transient failure (5xx, network error, request timeout); see `error`;
+ * - `queued`: the next poll waits for its turn in the client's {@link ClientOptions.requestBudget}
+ *   (reported before it is sent; `nextDelayMs` is an estimate). Only with a budget, and only when it is
+ *   the bottleneck or paused after a 429: a browser never sees it.
  *
  * @category Polling
  */
-export type PollStatus = 'pending' | 'rate-limited' | 'retrying';
+export type PollStatus = 'pending' | 'rate-limited' | 'retrying' | 'queued';
 
 /**
  * Progress of {@link EnchantedLinkClient.pollSession}, reported after every poll that did not end the wait.
@@ -20,7 +24,7 @@ export interface PollProgress {
   attempt: number;
   /** Milliseconds since `pollSession` was called. */
   elapsedMs: number;
-  /** Milliseconds until the next poll, a whole number. */
+  /** Milliseconds until the next poll, a whole number (for `queued`, an estimate of the wait for the budget). */
   nextDelayMs: number;
   /** Why polling goes on. After a 429, later pending waits stay at `maxInterval`. */
   status: PollStatus;

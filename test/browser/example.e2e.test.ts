@@ -83,6 +83,9 @@ describe('the example app', () => {
 
     await status(signIn, 'signed-in');
     expect(await signIn.locator('#status').textContent()).toContain(email);
+    // No stale "open the link numbered NN" once the attempt is over.
+    expect(await signIn.locator('#sent').isHidden()).toBe(true);
+    expect(await signIn.locator('#link-id').textContent()).toBe('');
     await signIn.bringToFront();
     await signIn.screenshot({ path: `${ARTIFACTS}/sign-in-page.png`, fullPage: true });
     await verify.screenshot({ path: `${ARTIFACTS}/verify-page.png`, fullPage: true });
@@ -108,6 +111,7 @@ describe('the example app', () => {
 
     await signIn.locator('#cancel').click();
     await status(signIn, 'cancelled');
+    expect(await signIn.locator('#sent').isHidden()).toBe(true);
     polls.length = 0;
     await signIn.clock.runFor(600_000); // ten minutes of timers: every poll interval and the deadline
     await signIn.evaluate((projectId) => {

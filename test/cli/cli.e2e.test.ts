@@ -1,4 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EnchantedLinkClient } from '../../src/index.js';
@@ -96,6 +98,11 @@ describe('enchanted-link demo', () => {
     expect(stdout + stderr).toContain('Usage: enchanted-link');
   });
 
+  it.each([['--version'], ['-v']])('prints the package version for %j', async (...args) => {
+    const { version } = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
+    expect(await runToEnd(args)).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
   it.each([
     [['--help'], 'Usage: enchanted-link <command>'],
     [['demo', '--help'], 'Usage: enchanted-link demo'],
@@ -137,5 +144,80 @@ describe('enchanted-link emulator', () => {
     const { code, stderr } = await runToEnd(['emulator', '--port', new URL(server.url).port]);
     expect(code).toBe(1);
     expect(stderr).toMatch(/cannot listen on 127\.0\.0\.1:\d+/);
+  });
+});
+
+/** A raw HTTP request (node:http, so Origin and Host are sent exactly as given). */
+function raw(url: string, { method = 'GET', headers = {}, body }: { method?: string; headers?: Record<string, string>; body?: string }) {
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((done, fail) => {
+    const req = httpRequest(url, { method, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.on('error', fail);
+    req.end(body);
+  });
+}
+
+describe('enchanted-link emulator, safe to leave running', () => {
+  async function emulatorCli(args: string[] = []) {
+    const cli = start(['emulator', '--port', '0', ...args]);
+    await cli.waitFor(/Ctrl-C stops/);
+    const url = cli.output.stdout.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)![1]!;
+    const projectId = cli.output.stdout.match(/project ID +(\S+)/)![1]!;
+    return { cli, url, projectId };
+  }
+  const preflight = (url: string, origin: string) =>
+    raw(`${url}/v1/auth/enchantedlink/signin/email`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    });
+
+  it('refuses a preflight from a non-loopback origin and allows loopback ones', async () => {
+    const { url } = await emulatorCli();
+    const refused = await preflight(url, 'https://evil.example');
+    expect(refused.status).toBe(403);
+    expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+    expect(JSON.parse(refused.body)).toMatchObject({ errorCode: 'E099013' });
+    for (const origin of ['http://localhost:5173', 'http://127.0.0.1:8080', 'http://[::1]:3000', 'http://app.localhost']) {
+      const allowed = await preflight(url, origin);
+      expect([allowed.status, allowed.headers['access-control-allow-origin']]).toEqual([204, origin]);
+    }
+    expect((await preflight(url, 'null')).status).toBe(403); // file:// pages and sandboxed frames
+  });
+
+  it('lets --allow-origin widen it', async () => {
+    const { url } = await emulatorCli(['--allow-origin', 'https://app.example.com']);
+    expect((await preflight(url, 'https://app.example.com')).headers['access-control-allow-origin']).toBe('https://app.example.com');
+    expect((await preflight(url, 'https://evil.example')).status).toBe(403);
+    const { url: any } = await emulatorCli(['--allow-origin', '*']);
+    expect((await preflight(any, 'https://evil.example')).status).toBe(204);
+  });
+
+  it('keeps the outbox unreadable from another origin, and from a DNS-rebinding host name', async () => {
+    const { url } = await emulatorCli();
+    expect((await raw(`${url}/`, { headers: { origin: 'https://evil.example' } })).status).toBe(403);
+    expect((await raw(`${url}/`, { headers: { host: `rebind.evil.example:${new URL(url).port}` } })).status).toBe(403);
+    const own = await raw(`${url}/`, { headers: { origin: 'http://localhost:5173' } });
+    expect(own.status).toBe(200);
+    expect(own.headers['access-control-allow-origin']).toBeUndefined(); // a page is for this tab, never CORS
+    expect((await raw(`${url}/`, {})).body).toContain('Outbox');
+  });
+
+  it('prints a link whose address holds escape sequences without them', async () => {
+    const { cli, url, projectId } = await emulatorCli();
+    const evil = 'http://127.0.0.1/\u001b]0;owned\u0007\u001b[2J\u001b[1;31mverify\u009b6n\u202e';
+    const sent = await raw(`${url}/v1/auth/enchantedlink/signup-in/email`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${projectId}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ loginId: 'ada\u001b[8m@example.com', redirectUrl: evil }),
+    });
+    expect(sent.status).toBe(200);
+    await cli.waitFor(/← right link/);
+    expect(cli.output.stdout).toContain('http://127.0.0.1/]0;owned[2J[1;31mverify6n?t=');
+    expect(cli.output.stdout).toContain('to ada[8m@example.com');
+    expect(cli.output.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
   });
 });

@@ -1,5 +1,5 @@
 // Every code example a reader sees is type-checked against the real API: the ```ts blocks of the
-// README and ARCHITECTURE.md, and every `@example` in the TSDoc of src/ (what TypeDoc publishes).
+// README, ARCHITECTURE.md and guides/, and every `@example` in the TSDoc of src/ (what TypeDoc publishes).
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
@@ -35,12 +35,14 @@ function fromTsdoc(dir: string): Snippet[] {
     });
 }
 
-const snippets = [...fromMarkdown('README.md'), ...fromMarkdown('ARCHITECTURE.md'), ...fromTsdoc('src')];
+const guides = readdirSync(join(root, 'guides')).filter((file) => file.endsWith('.md')).map((file) => `guides/${file}`);
+const snippets = [...fromMarkdown('README.md'), ...fromMarkdown('ARCHITECTURE.md'), ...guides.flatMap(fromMarkdown), ...fromTsdoc('src')];
 
 // Names an example may use without defining them, as a reader would assume from the surrounding text.
 const PRELUDE = `
 import * as main from 'enchanted-link';
 import * as testing from 'enchanted-link/testing';
+import * as testingMsw from 'enchanted-link/testing/msw';
 import * as server from 'enchanted-link/server';
 import * as vitest from 'vitest';
 declare const client: main.EnchantedLinkClient;
@@ -58,9 +60,10 @@ declare function render(text: string): void;
 declare function report(name: string): void;
 `;
 
-const [mainNames, testingNames, serverNames] = await Promise.all([
+const [mainNames, testingNames, mswNames, serverNames] = await Promise.all([
   import('../../src/index.js'),
   import('../../src/testing/index.js'),
+  import('../../src/testing/msw.js'),
   import('../../src/server/index.js'),
 ]).then((m) =>
   m.map((module) => Object.keys(module)),
@@ -68,6 +71,7 @@ const [mainNames, testingNames, serverNames] = await Promise.all([
 const GLOBALS: Array<[string, string[]]> = [
   ['main', mainNames!],
   ['testing', testingNames!],
+  ['testingMsw', mswNames!],
   ['server', serverNames!],
   ['vitest', ['expect', 'beforeAll', 'afterEach', 'afterAll']],
 ];

@@ -38,8 +38,14 @@ describe('the main entry', () => {
     expect(packages.filter((specifier) => specifier.startsWith('node:') || builtinModules.includes(specifier))).toEqual([]);
   });
 
-  it('leaves msw to the testing entry, which does load it', () => {
-    expect(importGraph('testing.js').packages).toContain('msw');
+  it.each(['testing.js', 'testing.cjs'])('leaves msw out of %s too: only testing/msw loads it', (entry) => {
+    expect(importGraph(entry).packages.filter((specifier) => specifier.startsWith('msw'))).toEqual([]);
+    expect(importGraph(entry.replace('testing', 'testing-msw')).packages).toContain('msw');
+  });
+
+  it.each(['index.js', 'index.cjs'])('%s leaves react to the react entry, which does load it', (entry) => {
+    expect(importGraph(entry).packages).not.toContain('react');
+    expect(importGraph(entry.replace('index', 'react')).packages).toContain('react');
   });
 
   it.each(['server.js', 'server.cjs'])('leaves jose to the server entry (%s), which loads no msw and no Node built-in', (entry) => {
@@ -60,7 +66,7 @@ describe('npm pack', () => {
     const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/[\w-]+\.(js|cjs|d\.ts|d\.cts|js\.map|cjs\.map))$/;
     expect(paths.filter((path) => !allowed.test(path))).toEqual([]);
     for (const required of ['package.json', 'README.md', 'LICENSE', 'dist/cli.js']) expect(paths).toContain(required);
-    for (const entry of ['index', 'testing', 'server']) {
+    for (const entry of ['index', 'testing', 'testing-msw', 'server', 'react']) {
       for (const ext of ['js', 'cjs', 'd.ts', 'd.cts']) expect(paths).toContain(`dist/${entry}.${ext}`);
     }
   });

@@ -1,6 +1,6 @@
 // The package exactly as npm ships it: pack, install the tarball into an empty folder, then import it
-// from ESM, require it from CJS, and type-check strict consumers (node16, nodenext, bundler; the main and
-// the testing entry) without skipLibCheck.
+// from ESM, require it from CJS, and type-check strict consumers (node16, nodenext, bundler; the main,
+// testing and server entries) without skipLibCheck.
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,21 +50,45 @@ export async function login(email: string): Promise<Session | string> {
 }
 `;
 
-// The testing entry's types, which import msw's.
+// The testing entry's types, which need no msw.
 const testingConsumer = `import { EnchantedLinkClient } from 'enchanted-link';
-import { createEmulator, emulatorHandlers, EMULATOR_ERRORS, type Emulator } from 'enchanted-link/testing';
+import { createEmulator, EMULATOR_ERRORS, type Emulator } from 'enchanted-link/testing';
 
-const emulator: Emulator = createEmulator({ users: [{ loginId: 'ada@example.com' }] });
+const emulator: Emulator = createEmulator({ users: [{ loginId: 'ada@example.com' }], rateLimit: { requests: 10 } });
 export const client = new EnchantedLinkClient({ projectId: emulator.projectId, fetch: emulator.fetch });
-export const handlers = emulatorHandlers(emulator);
 export const code: string = EMULATOR_ERRORS.userAlreadyExists.errorCode;
 // @ts-expect-error the emulator has no such method
 emulator.sendEmail();
 `;
 
+// The msw entry's types, which import msw's.
+const mswConsumer = `import { createEmulator } from 'enchanted-link/testing';
+import { emulatorHandlers } from 'enchanted-link/testing/msw';
+
+export const handlers = emulatorHandlers(createEmulator());
+`;
+
+// The server entry's types: claims typed, errors branded, options checked.
+const serverConsumer = `import { SessionValidator, SessionError, SessionExpiredError, type SessionClaims } from 'enchanted-link/server';
+
+const sessions = new SessionValidator({ projectId: 'P2abc', baseUrl: 'https://auth.example.com' });
+// @ts-expect-error projectId is required
+void new SessionValidator({});
+export async function check(token: string): Promise<SessionClaims | number> {
+  try {
+    const claims = await sessions.validateSession(token);
+    const admin: boolean = claims.roles.includes('admin') || (claims.tenants['T1']?.roles ?? []).includes('admin');
+    return admin ? claims : 403;
+  } catch (error) {
+    if (error instanceof SessionExpiredError) return error.expiredAt;
+    return error instanceof SessionError ? 401 : 503;
+  }
+}
+`;
+
 beforeAll(() => {
   ({ work, consumer } = packedConsumer('commonjs'));
-  // The testing entry's types import msw's (an optional peer dependency): a consumer of it installs msw.
+  // The msw entry's types import msw's (an optional peer dependency): a consumer of it installs msw.
   symlinkSync(join(root, 'node_modules/msw'), join(consumer, 'node_modules/msw'), 'dir');
 }, 120_000);
 
@@ -83,11 +107,11 @@ describe('the packed tarball', () => {
     expect(JSON.parse(run(process.execPath, ['cjs.cjs'], consumer))).toEqual(expected);
   });
 
-  // msw is ESM-only, so under `module: node16` a CommonJS file cannot import the testing entry's types
-  // (TS1479); node20/nodenext allow require(esm). The main entry has no such dependency.
-  const both = { main: mainConsumer, testing: testingConsumer };
+  // msw is ESM-only, so under `module: node16` a CommonJS file cannot import the msw entry's types
+  // (TS1479); node20/nodenext allow require(esm). The main, testing and server entries have no such dependency.
+  const both = { main: mainConsumer, testing: testingConsumer, msw: mswConsumer, server: serverConsumer };
   it.concurrent.each([
-    ['node16, CommonJS', 'commonjs', { module: 'node16', moduleResolution: 'node16' }, { main: mainConsumer }],
+    ['node16, CommonJS', 'commonjs', { module: 'node16', moduleResolution: 'node16' }, { main: mainConsumer, testing: testingConsumer, server: serverConsumer }],
     ['nodenext, CommonJS', 'commonjs', { module: 'nodenext', moduleResolution: 'nodenext' }, both],
     ['nodenext, ESM', 'module', { module: 'nodenext', moduleResolution: 'nodenext' }, both],
     ['bundler', 'module', { module: 'esnext', moduleResolution: 'bundler' }, both],

@@ -1,7 +1,8 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PATHS } from '../../src/protocol/paths.js';
-import { createEmulator, emulatorHandlers } from '../../src/testing/index.js';
+import { createEmulator } from '../../src/testing/index.js';
+import { emulatorHandlers } from '../../src/testing/msw.js';
 import { ADA, answer, apiRequest, expectError, expectFetchFailed } from './helpers.js';
 
 const emu = createEmulator({ users: [{ loginId: ADA }] });

@@ -137,7 +137,7 @@ describe('rate limit over HTTP: per IP address', () => {
       const post = () =>
         fetch(`${server.url}${PATHS.pendingSession}`, {
           method: 'POST',
-          headers: { authorization: `Bearer ${emu.projectId}`, 'content-type': 'application/json' },
+          headers: { authorization: `Bearer ${emu.projectId}`, 'content-type': 'application/json', origin: 'http://localhost:5173' },
           body: JSON.stringify({ pendingRef: 'x' }),
         }).then(answer);
       for (let i = 0; i < 100; i++) expect((await post()).status).toBe(400);

@@ -66,7 +66,7 @@ describe('CORS', () => {
     });
     expect(response.status).toBe(204);
     expect(Object.fromEntries([...response.headers].filter(([name]) => name.startsWith('access-control-')))).toEqual({
-      'access-control-allow-origin': '*',
+      'access-control-allow-origin': 'http://localhost:5173',
       'access-control-allow-methods': 'POST, GET, OPTIONS',
       'access-control-allow-headers':
         'authorization, content-type, accept, x-descope-sdk-name, x-descope-sdk-version, x-descope-project-id',
@@ -74,13 +74,35 @@ describe('CORS', () => {
     });
   });
 
-  it('adds CORS headers to successes, errors and faults', async () => {
+  it('adds CORS headers for a loopback page to successes, errors and faults', async () => {
+    const origin = 'http://127.0.0.1:5173';
+    const fromPage = (path: string) =>
+      fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { origin, authorization: `Bearer ${emu.projectId}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ loginId: ADA }),
+      });
     emu.injectFault({ type: 'status', status: 503 });
-    const faulted = await post(PATHS.signIn, { loginId: ADA });
-    const ok = await post(PATHS.signIn, { loginId: ADA });
-    const error = await post('/nope', {});
-    expect([faulted.status, ok.status, error.status]).toEqual([503, 200, 404]);
-    for (const result of [faulted, ok, error]) expect(result.headers.get('access-control-allow-origin')).toBe('*');
+    const results = [await fromPage(PATHS.signIn), await fromPage(PATHS.signIn), await fromPage('/nope')];
+    expect(results.map(({ status }) => status)).toEqual([503, 200, 404]);
+    for (const result of results) {
+      expect(result.headers.get('access-control-allow-origin')).toBe(origin);
+      expect(result.headers.get('vary')).toContain('origin');
+    }
+  });
+
+  it('refuses another origin unless allowOrigins lets it in', async () => {
+    const preflight = (url: string) =>
+      fetch(`${url}${PATHS.signIn}`, { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' } });
+    const refused = await preflight(server.url);
+    expect([refused.status, refused.headers.get('access-control-allow-origin')]).toEqual([403, null]);
+    expectError(await answer(refused), 'originNotAllowed');
+    const listed = await createEmulator().listen({ allowOrigins: ['https://app.example.com'] });
+    try {
+      expect((await preflight(listed.url)).headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    } finally {
+      await listed.close();
+    }
   });
 });
 
@@ -95,12 +117,24 @@ describe('pages', () => {
     expect(html).not.toMatch(/<script[^>]+src=|import /);
   });
 
-  it('serves the outbox at GET /, newest email first, with its links', async () => {
+  it('serves the outbox at GET /, oldest email first, with its time and links, refreshing itself', async () => {
     await post(PATHS.signIn, { loginId: ADA });
     await post(PATHS.signUp, { loginId: 'grace@example.com' });
     const html = await (await fetch(`${server.url}/`)).text();
-    expect(html.indexOf('grace@example.com')).toBeLessThan(html.indexOf(ADA));
-    for (const link of emu.lastEmail(ADA)?.links ?? []) expect(html).toContain(`<a href="${link.url}">${link.number}</a>`);
+    expect(html.indexOf(ADA)).toBeLessThan(html.indexOf('grace@example.com'));
+    const email = emu.lastEmail(ADA)!;
+    expect(html).toContain(`<time datetime="${new Date(email.sentAt).toISOString()}">`);
+    for (const link of email.links) expect(html).toContain(`<a href="${link.url}">${link.number}</a>`);
+    expect(html).toMatch(/<meta http-equiv="refresh" content="\d+">/);
+  });
+
+  it('does not give the right number away', async () => {
+    await post(PATHS.signIn, { loginId: ADA });
+    const html = await (await fetch(`${server.url}/`)).text();
+    const { linkId } = emu.lastEmail(ADA)!;
+    // The number appears once: as the text of its own link, like the two others.
+    expect(html.split(`>${linkId}<`)).toHaveLength(2);
+    expect(html.match(new RegExp(`\\b${linkId}\\b`, 'g'))).toHaveLength(1);
   });
 
   it('escapes what a request put in the outbox, and does not link a javascript: URL', async () => {

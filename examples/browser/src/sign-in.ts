@@ -49,6 +49,9 @@ form.addEventListener('submit', async (event) => {
     else if (error instanceof RateLimitError) show('error', `Too many attempts. Try again in ${error.retryAfter || 60} s.`);
     else show('error', `Something went wrong (${error instanceof Error ? error.name : 'error'}). Try again.`);
   } finally {
+    // The number belongs to this attempt only: a stale "open the link numbered NN" would mislead.
+    sent.hidden = true;
+    byId('link-id').textContent = '';
     send.disabled = false;
     cancel.hidden = true;
   }

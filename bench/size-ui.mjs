@@ -1,0 +1,111 @@
+// Size of the sign-in flow store, the session keeper and the React entry, each measured as what it adds
+// to an app's bundle (esbuild, browser, minified, gzip -9), and proof that the main entry's typical use
+// carries none of them. `node bench/size-ui.mjs` exits 1 over budget (part of `npm run size`).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { DIST, kb } from './lib.mjs';
+
+const INDEX = JSON.stringify(join(DIST, 'index.js'));
+const REACT = JSON.stringify(join(DIST, 'react.js'));
+
+/** The budgets (min+gzip bytes), from issue 16: each one is the increase over the bundle before it. */
+export const UI_BUDGET = { flow: 1024, keeper: 1024, react: 512 };
+
+const CLIENT = `
+import { EnchantedLinkClient } from ${INDEX};
+const client = new EnchantedLinkClient({ projectId: 'P2aAc4T2V93bddihGEx2Ryhc8e5Z' });
+const { pendingRef } = await client.signInOrUp('ada@example.com');
+console.log(await client.pollSession(pendingRef));
+`;
+const FLOW = `
+import { EnchantedLinkClient, createSignInFlow } from ${INDEX};
+const client = new EnchantedLinkClient({ projectId: 'P2aAc4T2V93bddihGEx2Ryhc8e5Z' });
+const flow = createSignInFlow(client);
+flow.subscribe(console.log);
+flow.start('ada@example.com');
+document.onclick = () => { flow.resend(); flow.cancel(); flow.dispose(); };
+`;
+// The keeper needs no client code of its own (it takes any object with refreshSession/signOut/signOutAll),
+// so it is measured over the same client usage.
+const KEEPER = `
+import { EnchantedLinkClient, createSessionKeeper } from ${INDEX};
+const client = new EnchantedLinkClient({ projectId: 'P2aAc4T2V93bddihGEx2Ryhc8e5Z' });
+const { pendingRef } = await client.signInOrUp('ada@example.com');
+const keeper = createSessionKeeper(client, { storage: 'sessionStorage' });
+keeper.set(await client.pollSession(pendingRef));
+keeper.subscribe(console.log);
+document.onclick = () => { keeper.refresh(); keeper.signOut(); keeper.dispose(); };
+`;
+const BOTH = `
+import { EnchantedLinkClient, createSignInFlow, createSessionKeeper } from ${INDEX};
+const client = new EnchantedLinkClient({ projectId: 'P2aAc4T2V93bddihGEx2Ryhc8e5Z' });
+const keeper = createSessionKeeper(client);
+const flow = createSignInFlow(client, { onSignedIn: keeper.set });
+flow.subscribe(console.log);
+keeper.subscribe(console.log);
+document.onclick = () => { flow.start('a@b.co'); flow.resend(); flow.cancel(); keeper.refresh(); keeper.signOut(); };
+`;
+const HOOKS = `
+import { EnchantedLinkClient, createSessionKeeper } from ${INDEX};
+import { useEnchantedLink, useKeptSession } from ${REACT};
+const client = new EnchantedLinkClient({ projectId: 'P2aAc4T2V93bddihGEx2Ryhc8e5Z' });
+const keeper = createSessionKeeper(client);
+export function App() {
+  const flow = useEnchantedLink(client, { onSignedIn: keeper.set });
+  const kept = useKeptSession(keeper);
+  return [flow.snapshot, flow.start, flow.resend, flow.cancel, kept.snapshot, kept.refresh, kept.signOut];
+}
+`;
+
+async function measure(contents) {
+  const result = await build({
+    stdin: { contents, resolveDir: DIST, sourcefile: 'entry.js', loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    external: ['react'],
+    // dist/react.js imports the main entry by name; the repo's tsconfig would map that name to src/.
+    alias: { 'enchanted-link': join(DIST, 'index.js') },
+    write: false,
+    outfile: 'bundle.js',
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0].contents;
+  return { code: new TextDecoder().decode(code), min: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength };
+}
+
+export async function measureUiSize() {
+  if (!existsSync(join(DIST, 'react.js'))) throw new Error('dist/react.js is missing: run `npm run build` first');
+  const [client, flow, keeper, both, hooks] = await Promise.all([CLIENT, FLOW, KEEPER, BOTH, HOOKS].map(measure));
+  // Strings only the store and the keeper contain: the typical bundle must have neither.
+  const leaked = ['resendCooldown', 'enchanted-link.session', 'useSyncExternalStore'].filter((s) => client.code.includes(s));
+  return {
+    client: client.gzip,
+    flow: flow.gzip - client.gzip,
+    keeper: keeper.gzip - client.gzip,
+    react: hooks.gzip - both.gzip,
+    leaked,
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const result = await measureUiSize();
+  const rows = [
+    ['client, typical use (base)', result.client, undefined],
+    ['+ createSignInFlow', result.flow, UI_BUDGET.flow],
+    ['+ createSessionKeeper', result.keeper, UI_BUDGET.keeper],
+    ['+ enchanted-link/react (over both)', result.react, UI_BUDGET.react],
+  ];
+  for (const [label, bytes, budget] of rows) {
+    console.log(`  ${label.padEnd(36)} ${kb(bytes).padStart(10)}${budget ? `  (budget ${kb(budget)})` : ''}`);
+  }
+  const failures = rows.filter(([, bytes, budget]) => budget && bytes > budget).map(([label, bytes, budget]) => `${label} ${bytes - budget} bytes over`);
+  if (result.leaked.length) failures.push(`the typical-use bundle of the main entry contains ${result.leaked.join(', ')}`);
+  for (const failure of failures) console.error(`size budget exceeded: ${failure}`);
+  if (failures.length) process.exit(1);
+  console.log('size budget ok: store, keeper and React entry (min+gzip increases)');
+}

@@ -1,0 +1,19 @@
+// The SDK client of this server. Every user's sign-in is polled from this one process, so every request
+// reaches Descope from one IP address: one RequestBudget keeps them all under Descope's per-IP limit,
+// serves the pending sign-ins in turn, and makes them all wait out a 429 together.
+import { EnchantedLinkClient, RequestBudget, type FetchFunction } from 'enchanted-link';
+
+export interface ServerClientOptions {
+  projectId: string;
+  /** Descope's API, or the emulator's URL. */
+  baseUrl?: string | undefined;
+  /** This server's `/verify` page. */
+  redirectUrl: string;
+  fetch?: FetchFunction;
+  /** Default: `new RequestBudget()`, 90 requests per 60 s (Descope documents 100 per 60 s per IP). */
+  requestBudget?: RequestBudget;
+}
+
+export function createServerClient({ requestBudget = new RequestBudget(), baseUrl, fetch, ...options }: ServerClientOptions): EnchantedLinkClient {
+  return new EnchantedLinkClient({ ...options, requestBudget, ...(baseUrl ? { baseUrl } : {}), ...(fetch ? { fetch } : {}) });
+}

@@ -1,0 +1,329 @@
+import { assertDelay, assertNonEmptyString, assertOptionalObject } from '../client/arguments.js';
+import { DescopeError } from '../errors/descope-error.js';
+import type { EnchantedLinkError } from '../errors/enchanted-link-error.js';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
+import { RateLimitError } from '../errors/rate-limit-error.js';
+import type { CallOptions } from '../types/client-options.js';
+import type { Session } from '../types/session.js';
+
+/**
+ * What {@link createSessionKeeper} needs of a client: {@link EnchantedLinkClient} has it.
+ *
+ * @category Session keeper
+ */
+export interface SessionKeeperClient {
+  /** Exchanges the refresh JWT for a fresh session (`POST /v1/auth/refresh`). */
+  refreshSession(refreshJwt: string, options?: CallOptions): Promise<Session>;
+  /** Ends this session on Descope's side (`POST /v1/auth/logout`). */
+  signOut(refreshJwt: string, options?: CallOptions): Promise<unknown>;
+  /** Ends every session of the user, on every device (`POST /v1/auth/logoutall`). */
+  signOutAll(refreshJwt: string, options?: CallOptions): Promise<unknown>;
+}
+
+/**
+ * Where a keeper stores the session: the part of the Web Storage API it uses, so `sessionStorage`,
+ * `localStorage` or your own object fit.
+ *
+ * @category Session keeper
+ */
+export interface SessionStorageLike {
+  /** Returns the stored string, or `null`. */
+  getItem(key: string): string | null;
+  /** Stores `value`. */
+  setItem(key: string, value: string): void;
+  /** Removes the value. */
+  removeItem(key: string): void;
+}
+
+/**
+ * Where the session (with its refresh JWT) is kept. Any script running in the page can read it in every
+ * case; what differs is how long it lives and who shares it:
+ * - `'memory'` (default): gone on reload; every tab signs in on its own. Nothing reaches the disk and an
+ *   XSS payload can only use the session while the page is open.
+ * - `'sessionStorage'`: survives a reload of the tab, not its closing; not shared with other tabs (a
+ *   duplicated tab starts with a copy). Stored on disk by some browsers for session restore.
+ * - `'xss-exposed-localStorage'`: survives restarts and is shared by every tab of the origin (they sign
+ *   out together and refresh once for all). **An XSS payload can read the refresh JWT and use it from
+ *   anywhere until it expires**: use it only where the page's script supply is under control (strict CSP).
+ * - an object with `getItem`/`setItem`/`removeItem`, e.g. an encrypted or native store.
+ *
+ * A browser global named here is looked up on first use, never when the keeper is created.
+ *
+ * @category Session keeper
+ */
+export type SessionKeeperStorage = 'memory' | 'sessionStorage' | 'xss-exposed-localStorage' | SessionStorageLike;
+
+/**
+ * Options of {@link createSessionKeeper}. Durations are in milliseconds.
+ *
+ * @category Session keeper
+ */
+export interface SessionKeeperOptions {
+  /**
+   * Where the session is kept; see {@link SessionKeeperStorage}.
+   * @defaultValue `'memory'`
+   */
+  storage?: SessionKeeperStorage;
+  /**
+   * The storage key, and the name of the cross-tab lock and channel.
+   * @defaultValue `'enchanted-link.session'`
+   */
+  key?: string;
+  /**
+   * How long before `sessionExpiration` the session is refreshed (for a short session: at half its
+   * remaining life). A minute leaves room for a slow network and a few seconds of clock skew.
+   * @defaultValue `60_000`
+   */
+  refreshBefore?: number;
+}
+
+/**
+ * The state of a {@link SessionKeeper}: signed in with a session, or signed out.
+ *
+ * @category Session keeper
+ */
+export type KeptSession =
+  | {
+      /** The state's name. */
+      readonly status: 'signed-in';
+      /** The current session; `sessionJwt` is the one to send to your API. */
+      readonly session: Session;
+    }
+  | {
+      /** The state's name. */
+      readonly status: 'signed-out';
+      /**
+       * Why the session ended, when an error ended it: Descope refused the refresh JWT (expired or
+       * revoked), or did not confirm a `signOut()` (the session is forgotten here all the same).
+       */
+      readonly error: EnchantedLinkError | undefined;
+    };
+
+/**
+ * Holds the session after sign-in and keeps it fresh. See {@link createSessionKeeper}.
+ *
+ * @category Session keeper
+ */
+export interface SessionKeeper {
+  /** The current state (the same frozen object until it changes). */
+  getSnapshot(): KeptSession;
+  /**
+   * Calls `listener` now with the current state, then whenever the session is set, refreshed (here or
+   * in another tab) or ends.
+   * @returns The function that removes the listener.
+   */
+  subscribe(listener: (state: KeptSession) => void): () => void;
+  /** Keeps `session` (e.g. from {@link SignInFlowOptions.onSignedIn}) and schedules its refresh. */
+  set(session: Session): void;
+  /**
+   * Refreshes now, unless another tab refreshed while this one waited for its turn (then that session is
+   * taken). Never rejects: a refused refresh JWT ends the session; a transient failure keeps it and is
+   * retried after 10 s (or `Retry-After`).
+   * @returns The session afterwards, or `undefined` when signed out.
+   */
+  refresh(): Promise<Session | undefined>;
+  /**
+   * Signs out everywhere: Descope ends every session of the user (all devices), the storage is cleared
+   * and the other tabs of the origin are told. With `{ everywhere: false }` only this session ends.
+   * Never rejects; see {@link KeptSession} `error`.
+   */
+  signOut(options?: { everywhere?: boolean }): Promise<void>;
+  /** Stops the timer and the page listeners, and forgets every subscriber; the stored session stays. */
+  dispose(): void;
+}
+
+const SIGNED_OUT: KeptSession = /* @__PURE__ */ Object.freeze({ status: 'signed-out', error: undefined });
+const RETRY = 10_000;
+const MAX_DELAY = 2_147_483_647;
+
+/**
+ * Creates a session keeper for a browser app: it refreshes the session before `sessionExpiration` and
+ * when the page becomes visible again, one refresh at a time across the tabs of the origin (Web Locks;
+ * where they are missing, one at a time per tab, checking the shared storage first), and tells
+ * subscribers when the session changes or ends. Creating it has no side effect: storage and page events
+ * are touched on first use, so it can be created at module level of a server-rendered app.
+ *
+ * A session without `sessionExpiration` is never refreshed on a timer.
+ *
+ * @param client - An {@link EnchantedLinkClient} (or anything with {@link SessionKeeperClient}'s methods).
+ * @param options - Storage, key and refresh margin; see {@link SessionKeeperOptions}.
+ * @throws {@link InvalidArgumentError} for a malformed option.
+ * @category Session keeper
+ * @example
+ * ```ts
+ * const keeper = createSessionKeeper(client, { storage: 'sessionStorage' });
+ * const flow = createSignInFlow(client, { onSignedIn: keeper.set });
+ * keeper.subscribe((state) => {
+ *   // Send state.session.sessionJwt to your API as `Authorization: Bearer …`.
+ *   showMessage(state.status === 'signed-in' ? `Signed in as ${state.session.user?.email}` : 'Signed out');
+ * });
+ * flow.start('ada@example.com');
+ * cancelButton.onclick = () => void keeper.signOut();
+ * ```
+ */
+export function createSessionKeeper(client: SessionKeeperClient, options: SessionKeeperOptions = {}): SessionKeeper {
+  assertOptionalObject(options, 'options');
+  const { storage = 'memory', key = 'enchanted-link.session', refreshBefore = 60_000 } = options;
+  assertNonEmptyString(key, 'key');
+  assertDelay(refreshBefore, 'refreshBefore');
+  const name = storage === 'xss-exposed-localStorage' ? 'localStorage' : storage;
+  // Checked as a string: a plain-JavaScript caller may pass anything, e.g. a bare 'localStorage'.
+  if (typeof name === 'string' && name !== 'memory' && name !== 'sessionStorage' && name === (storage as string)) {
+    throw new InvalidArgumentError('storage', 'unknown name');
+  }
+  let snapshot = SIGNED_OUT;
+  let store: SessionStorageLike | undefined;
+  let active = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let dueAt = Infinity;
+  let inflight: Promise<Session | undefined> | undefined;
+  let detach: (() => void) | undefined;
+  let channel: BroadcastChannel | undefined;
+  const listeners = new Set<(state: KeptSession) => void>();
+  const current = () => (snapshot.status === 'signed-in' ? snapshot.session : undefined);
+
+  // The stored text as this tab last read or wrote it. Each write stamps it, so a tab can tell that
+  // another one refreshed even when Descope answered with the same JWTs (same claims, same second).
+  let seen: string | null = null;
+  const read = (): Session | undefined => {
+    try {
+      const { session } = JSON.parse((seen = store!.getItem(key)) ?? '{}') as { session?: Session };
+      if (typeof session?.sessionJwt === 'string') return session;
+    } catch {
+      // An unreadable value is no session.
+    }
+    return undefined;
+  };
+  const write = (session: Session | undefined) => {
+    seen = session ? JSON.stringify({ session, at: Date.now() }) : null;
+    try {
+      if (seen) store!.setItem(key, seen);
+      else store!.removeItem(key);
+    } catch {
+      // A full or blocked storage keeps the session in memory only.
+    }
+  };
+  // Takes `session` as the current one: tells subscribers and plans the next refresh.
+  const adopt = (session: Session | undefined, error?: EnchantedLinkError) => {
+    if (session?.sessionJwt === current()?.sessionJwt && !error) return;
+    clearTimeout(timer);
+    dueAt = Infinity;
+    snapshot = Object.freeze(session ? { status: 'signed-in', session } : { status: 'signed-out', error });
+    if (session?.sessionExpiration) schedule(refreshDelay(session));
+    for (const listener of [...listeners]) listener(snapshot);
+  };
+  const refreshDelay = ({ sessionExpiration = 0 }: Session) => {
+    const left = sessionExpiration * 1000 - Date.now();
+    return Math.max(left - refreshBefore, left / 2, 0);
+  };
+  const schedule = (ms: number) => {
+    clearTimeout(timer);
+    dueAt = Date.now() + ms;
+    timer = setTimeout(refresh, Math.min(ms, MAX_DELAY));
+  };
+  const end = (error?: EnchantedLinkError) => {
+    write(undefined);
+    adopt(undefined, error);
+  };
+
+  // Reads the storage and listens to the page, once, on first use (never during a server render).
+  const activate = () => {
+    if (active) return;
+    active = true;
+    const page = globalThis as unknown as Record<string, SessionStorageLike | undefined>;
+    store ??= typeof name === 'object' ? name : (name !== 'memory' && page[name]) || memoryStorage();
+    adopt(read());
+    if (typeof document !== 'object') return;
+    // Another tab signed out everywhere: this tab's session was ended by Descope too. (A channel never
+    // hears its own messages.)
+    channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(key) : undefined;
+    if (channel) channel.onmessage = () => end();
+    // Another tab of a shared storage refreshed or signed out.
+    const onStorage = (event: StorageEvent) => event.key === key && adopt(read());
+    // A background tab's timer may be throttled past the due time.
+    const onVisible = () => document.visibilityState === 'visible' && Date.now() >= dueAt && void refresh();
+    addEventListener('storage', onStorage);
+    document.addEventListener('visibilitychange', onVisible);
+    detach = () => {
+      channel?.close();
+      channel = undefined;
+      removeEventListener('storage', onStorage);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+  };
+
+  const locked = (task: () => Promise<void>) =>
+    typeof navigator === 'object' && navigator.locks ? navigator.locks.request(`${key}.refresh`, task) : task();
+
+  const refresh = (): Promise<Session | undefined> => {
+    activate();
+    const before = seen;
+    inflight ??= locked(async () => {
+      // What another tab wrote while this one waited for the lock wins over a second refresh.
+      const stored = read();
+      if (before != seen || !stored?.refreshJwt) return adopt(stored);
+      try {
+        const fresh = await client.refreshSession(stored.refreshJwt);
+        // Signed out (or signed in anew) during the request: that wins over the answer.
+        if (current()?.sessionJwt !== stored.sessionJwt) return;
+        // Descope may keep the refresh JWT (and omit it) or rotate it.
+        const session = { ...stored, ...fresh, refreshJwt: fresh.refreshJwt ?? stored.refreshJwt };
+        write(session);
+        adopt(session);
+      } catch (error) {
+        if (error instanceof DescopeError && error.status < 500 && !(error instanceof RateLimitError)) end(error);
+        else schedule(Math.max(((error as RateLimitError).retryAfter || 0) * 1000, RETRY));
+      }
+    })
+      .then(current)
+      .finally(() => (inflight = undefined));
+    return inflight;
+  };
+
+  return {
+    getSnapshot: () => (activate(), snapshot),
+    subscribe(listener) {
+      activate();
+      listeners.add(listener);
+      listener(snapshot);
+      return () => void listeners.delete(listener);
+    },
+    set(session) {
+      assertOptionalObject(session, 'session');
+      assertNonEmptyString(session?.sessionJwt, 'session.sessionJwt');
+      activate();
+      write(session);
+      adopt(session);
+    },
+    refresh,
+    async signOut({ everywhere = true } = {}) {
+      activate();
+      const session = current();
+      let error: EnchantedLinkError | undefined;
+      try {
+        if (session?.refreshJwt) await (everywhere ? client.signOutAll : client.signOut).call(client, session.refreshJwt);
+      } catch (cause) {
+        error = cause as EnchantedLinkError;
+      }
+      if (everywhere) channel?.postMessage('signed-out');
+      end(error);
+    },
+    dispose() {
+      clearTimeout(timer);
+      detach?.();
+      detach = undefined;
+      active = false;
+      snapshot = SIGNED_OUT; // re-read on the next use
+      listeners.clear();
+    },
+  };
+}
+
+function memoryStorage(): SessionStorageLike {
+  const values = new Map<string, string>();
+  return {
+    getItem: (key) => values.get(key) ?? null,
+    setItem: (key, value) => void values.set(key, value),
+    removeItem: (key) => void values.delete(key),
+  };
+}

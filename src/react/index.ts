@@ -1,0 +1,90 @@
+/**
+ * React hooks for the sign-in flow and the kept session. React 18 or 19 is an optional peer dependency
+ * of `enchanted-link`, needed only for this entry.
+ *
+ * Safe under StrictMode (a double mount creates no request and leaves no poll running) and in a server
+ * render (neither hook touches `window` or `document` there; the kept session renders as signed out
+ * until the page hydrates).
+ *
+ * @module enchanted-link/react
+ */
+import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
+import { createSignInFlow, type SignInFlow, type SignInFlowClient, type SignInFlowOptions, type SignInFlowSnapshot } from '../flow/create-sign-in-flow.js';
+import type { KeptSession, SessionKeeper } from '../keeper/create-session-keeper.js';
+
+/**
+ * What {@link useEnchantedLink} returns: the flow's state and its actions (stable across renders).
+ *
+ * @category React
+ */
+export interface UseEnchantedLinkResult extends Pick<SignInFlow, 'start' | 'resend' | 'cancel'> {
+  /** The flow's current state; see {@link SignInFlowSnapshot}. */
+  snapshot: SignInFlowSnapshot;
+}
+
+/**
+ * What {@link useKeptSession} returns: the keeper's state and its actions.
+ *
+ * @category React
+ */
+export interface UseKeptSessionResult extends Pick<SessionKeeper, 'refresh' | 'signOut'> {
+  /** The keeper's current state; see {@link KeptSession}. */
+  snapshot: KeptSession;
+}
+
+const SIGNED_OUT: KeptSession = /* @__PURE__ */ Object.freeze({ status: 'signed-out', error: undefined });
+
+/**
+ * The enchanted-link sign-in of one component: a {@link createSignInFlow} store owned by the component.
+ * Unmounting aborts the send and the poll; a new `client` starts a new flow. `options` are read when the
+ * flow is created, except `onSignedIn`, whose latest value is called.
+ *
+ * @param client - An {@link enchanted-link!EnchantedLinkClient}, created once (outside the component or memoised).
+ * @param options - See {@link SignInFlowOptions}.
+ * @category React
+ * @example
+ * ```tsx
+ * function SignIn() {
+ *   const { snapshot, start, resend, cancel } = useEnchantedLink(client, { onSignedIn: keeper.set });
+ *   if (snapshot.status === 'waiting') {
+ *     return <p>Open the link numbered {snapshot.linkId}. <button onClick={cancel}>Cancel</button>
+ *       <button disabled={!snapshot.canResend} onClick={resend}>Resend</button></p>;
+ *   }
+ *   return <form action={(data) => start(String(data.get('email')))}><input name="email" /></form>;
+ * }
+ * ```
+ */
+export function useEnchantedLink(client: SignInFlowClient, options?: SignInFlowOptions): UseEnchantedLinkResult {
+  const onSignedIn = useRef(options?.onSignedIn);
+  onSignedIn.current = options?.onSignedIn;
+  // Creating a flow has no side effect, so StrictMode's extra calls only create flows that are dropped.
+  const flow = useMemo(
+    () => createSignInFlow(client, { ...options, onSignedIn: (session) => onSignedIn.current?.(session) }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- options are read once per flow, as documented
+    [client],
+  );
+  useEffect(() => flow.dispose, [flow]);
+  const snapshot = useSyncExternalStore(flow.subscribe, flow.getSnapshot, flow.getSnapshot);
+  return { snapshot, start: flow.start, resend: flow.resend, cancel: flow.cancel };
+}
+
+/**
+ * The state of a {@link SessionKeeper}, re-rendering when the session is set, refreshed or ends. The
+ * keeper is the app's (create it once, at module level); the hook never disposes it.
+ *
+ * @param keeper - From {@link enchanted-link!createSessionKeeper}.
+ * @category React
+ * @example
+ * ```tsx
+ * function Account() {
+ *   const { snapshot, signOut } = useKeptSession(keeper);
+ *   if (snapshot.status === 'signed-out') return <SignIn />;
+ *   return <p>{snapshot.session.user?.email} <button onClick={() => signOut()}>Sign out</button></p>;
+ * }
+ * ```
+ */
+export function useKeptSession(keeper: SessionKeeper): UseKeptSessionResult {
+  const snapshot = useSyncExternalStore(keeper.subscribe, keeper.getSnapshot, () => SIGNED_OUT);
+  return { snapshot, refresh: keeper.refresh, signOut: keeper.signOut };
+}
+

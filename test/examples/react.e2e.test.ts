@@ -1,0 +1,170 @@
+// The React example and the session keeper in real headless Chromium, against the emulator over real HTTP:
+// the whole sign-in in the app, and the keeper across two tabs of one origin.
+import type { Browser, BrowserContext, Page } from 'playwright';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { PATHS } from '../../src/protocol/paths.js';
+import { launchChromium } from '../browser/fixtures/chromium.js';
+import { startReactApp } from './fixtures/react-app.js';
+
+// Each test takes a second or two; the margin is for a busy 2-core CI machine.
+vi.setConfig({ testTimeout: 20_000 });
+
+const REFRESH = '/v1/auth/refresh';
+const LOGOUT_ALL = '/v1/auth/logoutall';
+const WAIT = { timeout: 8_000 };
+
+let app: Awaited<ReturnType<typeof startReactApp>>;
+let browser: Browser;
+let context: BrowserContext;
+let emails = 0;
+const nextEmail = () => `react${++emails}@example.com`;
+const count = (path: string) => app.emulator.requests.filter((r) => r.method === 'POST' && r.path === path).length;
+const state = (page: Page, name: string) => page.locator(`#status[data-state="${name}"]`).waitFor(WAIT);
+
+beforeAll(async () => {
+  [app, browser] = await Promise.all([startReactApp(), launchChromium()]);
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+beforeEach(async () => {
+  context = await browser.newContext();
+});
+afterEach(async () => {
+  await context.close();
+});
+
+describe('the React example', () => {
+  it('signs in (waiting, resend, the right link in another tab), refreshes and signs out everywhere', async () => {
+    const email = nextEmail();
+    const page = await context.newPage();
+    await page.goto(`${app.url}/index.html`);
+    await page.locator('#email').fill(email);
+    await page.locator('#send').click();
+    await state(page, 'waiting');
+    expect(await page.locator('#masked-email').textContent()).toBe(app.emulator.lastEmail(email)!.maskedEmail);
+    expect(count(PATHS.signInOrUp)).toBe(1);
+
+    // Resend is held back for the cooldown (500 ms in this build), then sends a new email.
+    expect(await page.locator('#resend').isDisabled()).toBe(true);
+    await page.locator('#resend:not([disabled])').click(WAIT);
+    await page.locator('#resend[disabled]').waitFor(WAIT);
+    await expect.poll(() => count(PATHS.signInOrUp)).toBe(2);
+    const linkId = app.emulator.lastEmail(email)!.linkId;
+    await page.locator(`#link-id:text-is("${linkId}")`).waitFor(WAIT);
+
+    // The user opens the link numbered as the page says, from the newest email, in another tab.
+    const link = app.emulator.lastEmail(email)!.links.find((each) => each.number === linkId)!;
+    const verify = await context.newPage();
+    await verify.goto(link.url);
+    await verify.locator('#confirm').click(); // the person confirms: a scanner would not click
+    await state(verify, 'verified');
+    await state(page, 'account');
+    expect(await page.locator('#user-email').textContent()).toBe(email);
+
+    const before = await page.locator('#expires').textContent();
+    await page.locator('#refresh').click();
+    await expect.poll(() => count(REFRESH)).toBe(1);
+    expect(before).not.toBeNull();
+
+    // A reload keeps the session (the example keeps it in sessionStorage).
+    await page.reload();
+    await state(page, 'account');
+
+    await page.locator('#sign-out').click();
+    await state(page, 'idle');
+    expect(count(LOGOUT_ALL)).toBe(1);
+  });
+
+  it('cancels a wait: the page says so and polls no more', async () => {
+    const page = await context.newPage();
+    await page.goto(`${app.url}/index.html`);
+    await page.locator('#email').fill(nextEmail());
+    await page.locator('#send').click();
+    await state(page, 'waiting');
+    await page.locator('#cancel').click();
+    await state(page, 'cancelled');
+    const polls = count(PATHS.pendingSession);
+    await page.waitForTimeout(3_000); // longer than the longest pending wait (2.5 s)
+    expect(count(PATHS.pendingSession)).toBe(polls);
+  });
+});
+
+/** A blank page of the example's origin with the SDK as `window.EL` and a keeper on shared storage as `window.keeper`. */
+async function tab(storage: 'xss-exposed-localStorage' | 'memory'): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${app.url}/harness.html`);
+  await page.evaluate(
+    ({ projectId, baseUrl, storage }) => {
+      const client = new window.EL.EnchantedLinkClient({ projectId, baseUrl });
+      Object.assign(window, { client, keeper: window.EL.createSessionKeeper(client, { storage }) });
+    },
+    { projectId: app.emulator.projectId, baseUrl: app.api, storage },
+  );
+  return page;
+}
+
+/** Signs `page`'s keeper in: the send and the poll in the page, the click from Node. */
+async function signIn(page: Page) {
+  const email = nextEmail();
+  const polled = page.evaluate(async (email) => {
+    const { client, keeper } = window as unknown as Harness;
+    const { pendingRef } = await client.signInOrUp(email);
+    keeper.set(await client.pollSession(pendingRef));
+  }, email);
+  await expect.poll(() => app.emulator.lastEmail(email)).toBeDefined();
+  await app.emulator.click(email);
+  await polled;
+}
+
+interface Harness {
+  client: InstanceType<Window['EL']['EnchantedLinkClient']>;
+  keeper: ReturnType<Window['EL']['createSessionKeeper']>;
+}
+const sessionJwt = (page: Page) =>
+  page.evaluate(() => {
+    const snapshot = (window as unknown as Harness).keeper.getSnapshot();
+    return snapshot.status === 'signed-in' ? snapshot.session.sessionJwt : undefined;
+  });
+
+describe('the session keeper across two tabs', () => {
+  it('sends one refresh request when both tabs refresh at the same moment', async () => {
+    const [a, b] = [await tab('xss-exposed-localStorage'), await tab('xss-exposed-localStorage')];
+    await signIn(a);
+    await expect.poll(() => sessionJwt(b)).toBe(await sessionJwt(a));
+    const refreshes = count(REFRESH);
+
+    // Hold the tabs' refresh lock from tab A, so both refreshes start while it is held, then let go.
+    await a.evaluate(() => {
+      void navigator.locks.request('enchanted-link.session.refresh', () => new Promise<void>((release) => Object.assign(window, { release })));
+    });
+    const both = Promise.all([a, b].map((page) => page.evaluate(() => (window as unknown as Harness).keeper.refresh().then((s) => s?.sessionJwt))));
+    await a.waitForTimeout(200);
+    expect(count(REFRESH)).toBe(refreshes);
+    await a.evaluate(() => (window as unknown as { release: () => void }).release());
+    const [fromA, fromB] = await both;
+
+    expect(count(REFRESH)).toBe(refreshes + 1);
+    expect(fromA).toBeDefined();
+    expect(fromB).toBe(fromA);
+    expect(await sessionJwt(b)).toBe(fromA);
+  });
+
+  it('ends the session in the other tab when one tab signs out (shared storage)', async () => {
+    const [a, b] = [await tab('xss-exposed-localStorage'), await tab('xss-exposed-localStorage')];
+    await signIn(a);
+    await expect.poll(() => sessionJwt(b)).toBeDefined();
+    await a.evaluate(() => (window as unknown as Harness).keeper.signOut());
+    await expect.poll(() => sessionJwt(b)).toBeUndefined();
+  });
+
+  it('ends the session in the other tab when one tab signs out everywhere (memory storage, separate sign-ins)', async () => {
+    const [a, b] = [await tab('memory'), await tab('memory')];
+    await signIn(a);
+    await signIn(b);
+    expect(await sessionJwt(b)).not.toBe(await sessionJwt(a));
+    await a.evaluate(() => (window as unknown as Harness).keeper.signOut());
+    await expect.poll(() => sessionJwt(b)).toBeUndefined();
+  });
+});
