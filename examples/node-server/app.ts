@@ -13,7 +13,7 @@ import {
   type PollOptions,
 } from 'enchanted-link';
 import { refreshCookie } from './cookie.js';
-import { HttpError, readForm, readJsonObject, sendError, sendJson, sendPage } from './http.js';
+import { crossOrigin, HttpError, readForm, readJsonObject, sendError, sendJson, sendPage } from './http.js';
 import { LoginStore } from './logins.js';
 import type { SessionValidator } from 'enchanted-link/server';
 import { createSessionRoutes } from './session.js';
@@ -58,23 +58,6 @@ function upstreamFailure(error: unknown): HttpError {
   if (error instanceof DescopeError && error.status < 500) return new HttpError(400, 'rejected', `Descope refused: ${error.errorCode}`);
   if (isEnchantedLinkError(error)) return new HttpError(502, 'upstream_unavailable', 'The sign-in service could not be reached');
   throw error;
-}
-
-/**
- * Why a state-changing form post is refused as cross-origin, or undefined when it comes from a page of this
- * origin. Browsers send `Sec-Fetch-Site` (all current ones) or at least `Origin` on a POST; a request with
- * neither is not a form post from our confirm page.
- */
-function crossOrigin(req: IncomingMessage): string | undefined {
-  const site = req.headers['sec-fetch-site'];
-  if (site !== undefined) return site === 'same-origin' ? undefined : 'cross_origin';
-  const { origin } = req.headers;
-  if (!origin) return 'no_origin';
-  try {
-    return new URL(origin).host === req.headers.host ? undefined : 'cross_origin';
-  } catch {
-    return 'cross_origin';
-  }
 }
 
 /** A request handler for `http.createServer()`. Every route answers JSON except the `/verify` page. */

@@ -15,6 +15,23 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * Why a state-changing post (a form or a cookie-authenticated call) is refused as cross-origin, or undefined when it comes from a page of this
+ * origin. Browsers send `Sec-Fetch-Site` (all current ones) or at least `Origin` on a POST; a request with
+ * neither does not come from a page of ours.
+ */
+export function crossOrigin(req: IncomingMessage): string | undefined {
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined) return site === 'same-origin' ? undefined : 'cross_origin';
+  const { origin } = req.headers;
+  if (!origin) return 'no_origin';
+  try {
+    return new URL(origin).host === req.headers.host ? undefined : 'cross_origin';
+  } catch {
+    return 'cross_origin';
+  }
+}
+
 const MAX_BODY_BYTES = 16 * 1024;
 
 /** The request body as text when its type is `type`; 415 or 413 otherwise. */

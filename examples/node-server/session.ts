@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DescopeError, RateLimitError, isEnchantedLinkError, type EnchantedLinkClient } from 'enchanted-link';
 import { SessionError, SessionExpiredError, type SessionClaims, type SessionValidator } from 'enchanted-link/server';
 import { CLEAR_REFRESH_COOKIE, readRefreshCookie, refreshCookie } from './cookie.js';
-import { HttpError, sendJson } from './http.js';
+import { crossOrigin, HttpError, sendJson } from './http.js';
 
 type Route = { method: string; run: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> };
 type Log = (entry: { event: string; [field: string]: unknown }) => void;
@@ -37,6 +37,7 @@ export function createSessionRoutes(client: EnchantedLinkClient, sessions: Sessi
 
   /** A new session JWT from the HttpOnly refresh cookie; a new cookie when Descope rotated the refresh JWT. */
   async function refresh(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    sameOriginOnly(req);
     const refreshJwt = readRefreshCookie(req.headers.cookie);
     if (!refreshJwt) throw new HttpError(401, 'no_session', 'Not signed in');
     try {
@@ -56,6 +57,7 @@ export function createSessionRoutes(client: EnchantedLinkClient, sessions: Sessi
 
   /** Revokes the refresh JWT at Descope and clears the cookie, whatever Descope answered. */
   async function signOut(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    sameOriginOnly(req);
     const refreshJwt = readRefreshCookie(req.headers.cookie);
     const everywhere = new URL(req.url ?? '/', 'http://localhost').searchParams.get('everywhere') === 'true';
     if (refreshJwt) {
@@ -74,6 +76,15 @@ export function createSessionRoutes(client: EnchantedLinkClient, sessions: Sessi
     '/session/refresh': { method: 'POST', run: (req, res) => refresh(req, res) },
     '/session/sign-out': { method: 'POST', run: (req, res) => signOut(req, res) },
   };
+}
+
+/**
+ * The cookie alone authenticates these posts, and a browser attaches it to a request another site starts
+ * (SameSite stops most, not a sibling subdomain's): only a page of this origin may refresh or sign out.
+ */
+function sameOriginOnly(req: IncomingMessage): void {
+  const refused = crossOrigin(req);
+  if (refused) throw new HttpError(403, refused, 'Send this request from a page of this site');
 }
 
 function upstream(error: unknown): HttpError {

@@ -60,8 +60,12 @@ async function signIn(email = 'ada@example.com'): Promise<{ sessionJwt: string; 
 }
 
 const bearer = (jwt: string) => ({ headers: { authorization: `Bearer ${jwt}` } });
-const refresh = (cookie?: string) => call('/session/refresh', { method: 'POST', ...(cookie ? { headers: { cookie } } : {}) });
-const signOut = (cookie: string, query = '') => call(`/session/sign-out${query}`, { method: 'POST', headers: { cookie } });
+// What a page of the example's own origin sends with its fetch().
+const SAME_ORIGIN = { 'sec-fetch-site': 'same-origin' };
+const refresh = (cookie?: string, from: Record<string, string> = SAME_ORIGIN) =>
+  call('/session/refresh', { method: 'POST', headers: { ...from, ...(cookie ? { cookie } : {}) } });
+const signOut = (cookie: string, query = '', from: Record<string, string> = SAME_ORIGIN) =>
+  call(`/session/sign-out${query}`, { method: 'POST', headers: { ...from, cookie } });
 
 describe('examples/node-server session routes', () => {
   it('GET /me answers the claims for a valid session JWT and 401 without one or with a forged one', async () => {
@@ -109,6 +113,27 @@ describe('examples/node-server session routes', () => {
     const second = await signIn();
     expect((await signOut(first.cookie, '?everywhere=true')).status).toBe(204);
     expect((await refresh(second.cookie)).body.error).toBe('session_ended');
+  });
+
+  it.each([
+    ['another site (Sec-Fetch-Site)', { 'sec-fetch-site': 'cross-site' }, 'cross_origin'],
+    ['a sibling subdomain (Sec-Fetch-Site)', { 'sec-fetch-site': 'same-site' }, 'cross_origin'],
+    ['another origin (Origin, no Sec-Fetch-Site)', { origin: 'https://evil.example' }, 'cross_origin'],
+    ['neither Origin nor Sec-Fetch-Site', {}, 'no_origin'],
+  ])('refuses POST /session/refresh and /session/sign-out from %s with 403, touching nothing', async (_, from, code) => {
+    const { cookie } = await signIn();
+    const refused = [await refresh(cookie, from), await signOut(cookie, '', from), await signOut(cookie, '?everywhere=true', from)];
+    for (const answer of refused) {
+      expect(answer).toMatchObject({ status: 403, body: { error: code } });
+      expect(answer.headers.get('set-cookie')).toBeNull();
+    }
+    // The session is untouched: the same cookie still refreshes from a page of the site.
+    expect(await refresh(cookie)).toMatchObject({ status: 200, body: { sessionJwt: expect.any(String) } });
+  });
+
+  it('accepts a POST whose Origin matches the Host (a browser without Sec-Fetch-Site)', async () => {
+    const { cookie } = await signIn();
+    expect(await refresh(cookie, { origin: appUrl })).toMatchObject({ status: 200 });
   });
 
   it('never logs a JWT', async () => {
