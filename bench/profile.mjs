@@ -53,6 +53,8 @@ function owner(functionName, url) {
   if (url.startsWith('node:')) return 'Node internals (streams, sockets, timers, promises)';
   if (functionName === '(garbage collector)') return 'garbage collector';
   if (functionName === '(program)') return 'V8/native (program)';
+  // Native bindings have no script URL: `writev` is the socket write (a system call).
+  if (!url && !functionName.startsWith('(')) return 'native bindings (socket writes and reads)';
   return 'other (bench loop, native)';
 }
 
