@@ -15,16 +15,17 @@ const ENTRY = join(DIST, 'index.js');
 /**
  * The budget (min+gzip bytes) `npm run size` enforces: the size measured when it was last set, plus
  * 100 B each, so a small fix can land without touching it while any real growth fails CI and has to
- * come here with its reason. Measured 2026-12-02 (issue 12 item 7): total 19,306 B, own code 4,909 B.
+ * come here with its reason. Measured 2026-12-02 (issue 12 item 7, after every client got a
+ * RequestBudget by default): total 20,001 B, own code 5,626 B.
  *
- * Issue 12's targets are 16.5 KB total and 3 KB own code; this misses them by about 2.4 KB and 1.8 KB.
+ * Issue 12's targets are 16.5 KB total and 3 KB own code; this misses them by about 3.0 KB and 2.5 KB.
  * The typical-use graph holds ky (8.6 KB), zod/mini (5.4 KB) and our code; ours grew with features that
  * every client carries (class methods cannot be tree-shaken): the session methods (issue 15), the verify
- * gesture and wake-ups (issue 11), the request budget's hook (issue 17) and the hostile-input checks and
- * credential scrubbing (issue 12). Closing the gap needs a smaller HTTP layer than ky or session methods
- * outside the client class, not trimming.
+ * gesture and wake-ups (issue 11), the request budget, now on in every client (issue 17, +0.7 KB), and the
+ * hostile-input checks and credential scrubbing (issue 12). Closing the gap needs a smaller HTTP layer than
+ * ky or those features outside the client class, not trimming.
  */
-export const BUDGET = { total: 19_306 + 100, own: 4_909 + 100 };
+export const BUDGET = { total: 20_001 + 100, own: 5_626 + 100 };
 
 /** Issue 12's size goals (min+gzip bytes), reported beside the CI budget. */
 export const GOAL = { total: 16.5 * 1024, own: 3 * 1024 };

@@ -1,7 +1,7 @@
 // The SDK client of this server. Every user's sign-in is polled from this one process, so every request
-// reaches Descope from one IP address: one RequestBudget keeps them all under Descope's per-IP limit,
-// serves the pending sign-ins in turn, and makes them all wait out a 429 together.
-import { EnchantedLinkClient, RequestBudget, type FetchFunction } from 'enchanted-link';
+// reaches Descope from one IP address: the client's RequestBudget (every client has one) keeps them all
+// under Descope's per-IP limit, serves the pending sign-ins in turn, and makes them all wait out a 429 together.
+import { EnchantedLinkClient, type FetchFunction, type RequestBudget } from 'enchanted-link';
 
 export interface ServerClientOptions {
   projectId: string;
@@ -10,10 +10,10 @@ export interface ServerClientOptions {
   /** This server's `/verify` page. */
   redirectUrl: string;
   fetch?: FetchFunction;
-  /** Default: `new RequestBudget()`, 90 requests per 60 s (Descope documents 100 per 60 s per IP). */
+  /** Default: the client's own `new RequestBudget()`, 90 requests per 60 s (Descope documents 100 per 60 s per IP). */
   requestBudget?: RequestBudget;
 }
 
-export function createServerClient({ requestBudget = new RequestBudget(), baseUrl, fetch, ...options }: ServerClientOptions): EnchantedLinkClient {
-  return new EnchantedLinkClient({ ...options, requestBudget, ...(baseUrl ? { baseUrl } : {}), ...(fetch ? { fetch } : {}) });
+export function createServerClient({ requestBudget, baseUrl, fetch, ...options }: ServerClientOptions): EnchantedLinkClient {
+  return new EnchantedLinkClient({ ...options, ...(requestBudget ? { requestBudget } : {}), ...(baseUrl ? { baseUrl } : {}), ...(fetch ? { fetch } : {}) });
 }

@@ -5,7 +5,7 @@ import { announceVerified } from '../poll/wake-ups.js';
 import { PENDING } from '../protocol/codes.js';
 import { PATHS, type EndpointPath } from '../protocol/paths.js';
 import { emptyResponseSchema, linkResponseSchema, sessionSchema, userSchema } from '../protocol/schemas.js';
-import type { BudgetedTransport, RequestBudget } from '../poll/request-budget.js';
+import { RequestBudget, type BudgetedTransport } from '../poll/request-budget.js';
 import { createTransport } from '../transport/create-transport.js';
 import type { BodySchema, RetryPolicy } from '../transport/outcome.js';
 import type {
@@ -59,8 +59,9 @@ export class EnchantedLinkClient {
     this.#projectId = config.projectId;
     this.#redirectUrl = redirectUrl;
     const transport = createTransport(config);
-    // Checked by clientSettings. Duck-typed: `instanceof` would pull the budget's code into every bundle.
-    this.#request = (options.requestBudget as RequestBudget | undefined)?.wrap(transport) ?? transport;
+    // Checked by clientSettings (duck-typed, so a budget from another copy of the package works too).
+    // Every client has one: its polls share one reaction to a 429 even when nobody configured a budget.
+    this.#request = ((options.requestBudget as RequestBudget | undefined) ?? new RequestBudget()).wrap(transport);
   }
 
   /**

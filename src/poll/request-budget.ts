@@ -42,8 +42,11 @@ const FORGET_AFTER_MS = 15 * 60_000;
 
 /**
  * A request budget shared by every request of the clients it is given to: for a server that polls on
- * behalf of many users, who all reach Descope from its one IP address. Pass one to
- * {@link ClientOptions.requestBudget}; a browser (one user, one poll) needs none.
+ * behalf of many users, who all reach Descope from its one IP address. Every client has one of its own
+ * with the default limit (90 requests per 60 s); pass one to {@link ClientOptions.requestBudget} to share
+ * it between clients or to change the limit (`new RequestBudget({ requests: Infinity })` lifts it; the
+ * shared reaction to a 429 always stays). A browser (one user, one poll, at most about one request a
+ * second) never meets the default limit: its first 5 requests go at once, then one every 0.7 s.
  *
  * - **Limit**: at most `requests` per `windowMs`, spread out at a steady pace with a small burst allowance
  *   (`requests / 20`, at least 2), so polls started together do not fire together.
@@ -52,6 +55,8 @@ const FORGET_AFTER_MS = 15 * 60_000;
  *   the number of sign-ins. A sign-in keeps its place across `pollSession` calls (long polling).
  * - **One reaction to a 429**: every request of the budget waits out the `Retry-After`, then they
  *   resume one at a time, at the pace of the limit (without a limit: spread over one more `Retry-After`).
+ *   A 429 without a `Retry-After` (Descope always sends one; a proxy's page may not) is left to each
+ *   request's own backoff.
  *
  * A poll that waits reports `status: 'queued'` to {@link PollOptions.onPoll}. Pass a `signal` to bound
  * how long a send or verify may wait for its turn.
@@ -61,8 +66,10 @@ const FORGET_AFTER_MS = 15 * 60_000;
  * ```ts
  * import { EnchantedLinkClient, RequestBudget } from 'enchanted-link';
  *
- * // One budget for everything this server sends to Descope from its IP address.
- * const client = new EnchantedLinkClient({ projectId: 'P2abc…', requestBudget: new RequestBudget() });
+ * // One budget for everything this server sends to Descope from its IP address, over all its clients.
+ * const budget = new RequestBudget();
+ * const client = new EnchantedLinkClient({ projectId: 'P2abc…', requestBudget: budget });
+ * const admin = new EnchantedLinkClient({ projectId: 'P2abc…', baseUrl: 'https://auth.example.com', requestBudget: budget });
  * ```
  */
 export class RequestBudget implements SharedRequestBudget {
@@ -115,7 +122,9 @@ export class RequestBudget implements SharedRequestBudget {
       try {
         return await transport(call);
       } catch (error) {
-        if (error instanceof RateLimitError) this.pause(error.retryAfter * 1000);
+        // Descope always names its wait. A 429 without one (a proxy's or CDN's page) is left to each
+        // request's own backoff, as before budgets: a page's poll must not stop for a whole window.
+        if (error instanceof RateLimitError && error.retryAfter > 0) this.pause(error.retryAfter * 1000);
         throw error;
       }
     };

@@ -38,10 +38,12 @@ export interface ClientOptions {
    */
   fetch?: FetchFunction | undefined;
   /**
-   * A request budget shared by every request of this client (and of any other client given the same
-   * one): a limit per window, polls served in turn, and one shared wait after a 429. For a server that
-   * polls for many users from one IP address; see the guide "Backends polling for many users".
-   * @defaultValue none: each poll reacts to a 429 on its own, as one browser tab should
+   * The request budget shared by every request of this client (and of any other client given the same
+   * one): a limit per window, polls served in turn, and one shared wait after a 429 with `Retry-After`.
+   * Pass one `RequestBudget` to several clients to share it, or `new RequestBudget({ requests: Infinity })`
+   * to lift the limit (the shared reaction to a 429 stays). A browser's single poll (about one request
+   * a second at most) never meets the default limit. See the guide "Backends polling for many users".
+   * @defaultValue a budget of this client's own: `new RequestBudget()`, 90 requests per 60 s
    */
   requestBudget?: SharedRequestBudget | undefined;
   /** Extra headers for every request. They cannot replace `authorization`, `accept`, `content-type` or the SDK's own `x-descope-*` headers. */

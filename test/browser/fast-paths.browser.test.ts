@@ -6,7 +6,11 @@ import { PATHS } from '../../src/protocol/paths.js';
 import { createEmulator } from '../../src/testing/emulator.js';
 
 const emulator = createEmulator();
-const client = new EnchantedLinkClient({ projectId: emulator.projectId, fetch: emulator.fetch });
+// A client per test: its request budget (every client has one) keeps time, and fake clocks restart.
+let client: EnchantedLinkClient;
+beforeEach(() => {
+  client = new EnchantedLinkClient({ projectId: emulator.projectId, fetch: emulator.fetch });
+});
 
 const polls = () => emulator.requests.filter((r) => r.path === PATHS.pendingSession).length;
 const visibility = (state: DocumentVisibilityState) => {

@@ -15,7 +15,11 @@ const REFRESH_JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJVMSIsInIiOjF9.cmVmcmVzaC1za
 const USER = { userId: 'U1', loginIds: ['ada@example.com'], email: 'ada@example.com', name: 'Ada', TOTP: false, OAuth: {}, roleNames: ['admin'] };
 
 const { server, seen } = useMockServer();
-const client = new EnchantedLinkClient({ projectId: PROJECT_ID, timeout: 5_000 });
+// A client per test: its request budget (every client has one) keeps time, and fake clocks restart.
+let client: EnchantedLinkClient;
+beforeEach(() => {
+  client = new EnchantedLinkClient({ projectId: PROJECT_ID, timeout: 5_000 });
+});
 
 /** Answers `method path` with `answers` in turn (the last one repeating), recording each request's method. */
 function route(method: 'get' | 'post', path: string, ...answers: Response[]) {

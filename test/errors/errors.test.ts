@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { delay, http, HttpResponse } from 'msw';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as copyA from '../../src/index.js';
 import {
   DescopeError,
@@ -25,7 +25,11 @@ const REFRESH_JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJyIjoxfQ.c2VjcmV0LXJlZnJlc2g';
 const NOW = Date.UTC(2025, 0, 1);
 
 const { server, seen } = useMockServer();
-const client = new EnchantedLinkClient({ projectId: PROJECT_ID });
+// A client per test: its request budget (every client has one) keeps time, and fake clocks restart.
+let client: EnchantedLinkClient;
+beforeEach(() => {
+  client = new EnchantedLinkClient({ projectId: PROJECT_ID });
+});
 afterEach(() => vi.useRealTimers());
 
 /** The rejection of `call()` on a fake clock, run until it settles (inline retries, request timeouts, short polls). */

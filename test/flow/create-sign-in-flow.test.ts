@@ -15,7 +15,11 @@ import { answer, API, descopeError, json, pending, PROJECT_ID, SESSION, useMockS
 const SEND = '/v1/auth/enchantedlink/signup-in/email';
 const POLL = '/v1/auth/enchantedlink/pending-session';
 const { server, seen } = useMockServer();
-const client = new EnchantedLinkClient({ projectId: PROJECT_ID, timeout: 5_000 });
+// A client per test: its request budget (every client has one) keeps time, and fake clocks restart.
+let client: EnchantedLinkClient;
+beforeEach(() => {
+  client = new EnchantedLinkClient({ projectId: PROJECT_ID, timeout: 5_000 });
+});
 const sent = (n: number) => json({ linkId: `0${n}`, pendingRef: `ref-${n}`, maskedEmail: 'a***@example.com' });
 const requests = (path: string) => seen.filter((each) => each.path === path);
 const polledRefs = () => requests(POLL).map((each) => (each.body as { pendingRef: string }).pendingRef);

@@ -12,6 +12,8 @@ export interface SettleOptions {
   within?: number;
   /** Fake timers only: how far to advance the clock per step, in ms. Default 5 s. */
   step?: number;
+  /** Fake timers only: advance at least this far even when the call settles sooner (a mock server's own delays end too). */
+  atLeast?: number;
 }
 
 /**
@@ -20,14 +22,16 @@ export interface SettleOptions {
  * and poll waits cost nothing; a call still pending after `within` is a `hang`. The deadline timer of a
  * real-time wait is always cleared.
  */
-export async function settle<T>(promise: Promise<T> | (() => Promise<T>), { within = 600_000, step = 5_000 }: SettleOptions = {}): Promise<Outcome<T>> {
+export async function settle<T>(promise: Promise<T> | (() => Promise<T>), { within = 600_000, step = 5_000, atLeast = 0 }: SettleOptions = {}): Promise<Outcome<T>> {
   let outcome: Outcome<T> | undefined;
   const settled = (typeof promise === 'function' ? promise() : promise).then(
     (value) => (outcome = { kind: 'resolved', value }),
     (error: unknown) => (outcome = { kind: 'rejected', error }),
   );
   if (vi.isFakeTimers()) {
-    for (let elapsed = 0; elapsed < within && !outcome; elapsed += step) await vi.advanceTimersByTimeAsync(Math.min(step, within - elapsed));
+    let elapsed = 0;
+    for (; elapsed < within && !outcome; elapsed += step) await vi.advanceTimersByTimeAsync(Math.min(step, within - elapsed));
+    if (elapsed < atLeast) await vi.advanceTimersByTimeAsync(atLeast - elapsed);
     return outcome ?? { kind: 'hang' };
   }
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -6,6 +6,7 @@ import {
   NetworkError,
   PollTimeoutError,
   RateLimitError,
+  RequestBudget,
   RequestTimeoutError,
   type PollProgress,
 } from '../../src/index.js';
@@ -13,7 +14,12 @@ import { API, descopeError, json, pending, PROJECT_ID, SESSION, useMockServer } 
 
 const POLL = '/v1/auth/enchantedlink/pending-session';
 const { server, seen } = useMockServer();
-const client = new EnchantedLinkClient({ projectId: PROJECT_ID, timeout: 5_000 });
+// A client per test: its request budget (every client has one) keeps time, and fake clocks restart. No limit:
+// these tests time the poll loop itself, some polling faster than the default 90 requests per minute.
+let client: EnchantedLinkClient;
+beforeEach(() => {
+  client = new EnchantedLinkClient({ projectId: PROJECT_ID, timeout: 5_000, requestBudget: new RequestBudget({ requests: Infinity }) });
+});
 
 /** Serves the pending-session endpoint from a script of answers (the last repeats) and records when each poll arrived. */
 function script(...answers: Array<() => Response | Promise<Response>>) {

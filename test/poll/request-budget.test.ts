@@ -61,7 +61,8 @@ function busiestWindow(windowMs: number): number {
 
 /** Sends `n` links through a client without a budget, so that no fake time needs to pass. */
 async function sendMany(n: number) {
-  const sender = clientWith();
+  // The sends are set-up, not under test: no limit for them (every client has a budget, 90 a minute by default).
+  const sender = clientWith(new RequestBudget({ requests: Number.POSITIVE_INFINITY }));
   const sent = [];
   for (let i = 0; i < n; i++) sent.push({ loginId: `u${i}@example.com`, ...(await sender.signInOrUp(`u${i}@example.com`)) });
   return sent;
@@ -272,19 +273,42 @@ describe('one reaction to a 429', () => {
     expect(resumed.filter((t) => t >= 30_000).length).toBeGreaterThanOrEqual(20);
   });
 
-  it('without a Retry-After, pauses for one window', async () => {
+  it('without a Retry-After (a proxy page), leaves the wait to the poll\'s own backoff', async () => {
     const budget = new RequestBudget({ requests: 50, windowMs: 20_000 });
     const client = clientWith(budget);
     const { pendingRef } = await client.signInOrUp('ada@example.com');
     emu.injectFault({ type: 'rate-limit' }, { path: POLL });
+    await emu.click('ada@example.com');
     const from = Date.now();
     const poll = client.pollSession(pendingRef);
-    await vi.advanceTimersByTimeAsync(19_000);
-    expect(times(POLL, from)).toEqual([0]);
-    await emu.click('ada@example.com');
-    await advance(2_000);
+    await advance(3_000);
     await expect(poll).resolves.toMatchObject({ sessionJwt: expect.any(String) });
-    expect(times(POLL, from)).toEqual([0, 20_000]);
+    // The poll loop's backoff after a 429 without Retry-After (2 s), not a pause of the whole window.
+    expect(times(POLL, from)).toEqual([0, 2_000]);
+  });
+
+  it('is there by default: the polls of a client given no budget share one wait, then resume spread out', async () => {
+    const client = new EnchantedLinkClient({ projectId: emu.projectId, fetch: countedFetch });
+    const sent = await sendMany(10);
+    const controller = new AbortController();
+    const polls = sent.map(({ pendingRef }) => client.pollSession(pendingRef, { signal: controller.signal }).catch(() => 'stopped'));
+    await vi.advanceTimersByTimeAsync(10_000);
+    emu.injectFault({ type: 'rate-limit', retryAfter: 20 }, { path: POLL });
+    await vi.advanceTimersByTimeAsync(3_000);
+    const limited = emu.requests.filter((r) => r.status === 429);
+    expect(limited).toHaveLength(1);
+    const at = limited[0]?.at ?? 0;
+    await vi.advanceTimersByTimeAsync(40_000);
+    const after = emu.requests.filter((r) => r.path === POLL && r.at > at).map((r) => r.at - at);
+    controller.abort();
+    await Promise.all(polls);
+    // One 429 for the whole client: no poll sends anything until Retry-After has elapsed...
+    expect(after.filter((t) => t < 20_000)).toEqual([]);
+    expect(emu.requests.filter((r) => r.status === 429)).toHaveLength(1);
+    // ...then all 10 resume, one at a time at the default pace (60 s / 86 ≈ 0.7 s apart), not together.
+    const resumed = after.slice(0, 10);
+    expect(resumed).toHaveLength(10);
+    for (let i = 1; i < resumed.length; i++) expect((resumed[i] ?? 0) - (resumed[i - 1] ?? 0)).toBeGreaterThanOrEqual(690);
   });
 
   it('is shared by every client given the same budget', async () => {

@@ -1,17 +1,24 @@
 // Shared by the reliability tests: the secrets every call carries, the seven methods, a raw HTTP server
-// for faults that need the socket, a test-local deadline and unhandled-rejection tracking.
+// for faults that need the socket, and unhandled-rejection tracking.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { EnchantedLinkClient } from '../../src/index.js';
+import { LINK, PATHS } from '../helpers/fixtures.js';
 
-export const PROJECT_ID = 'P2aAc4T2V93bddihGEx2Ryhc8e5Z';
+export { PROJECT_ID } from '../helpers/fixtures.js';
 
-/** Distinctive values, so a leak is found by a plain substring search. */
+/**
+ * Distinctive values, so a leak is found by a plain substring search, planted where the SDK really sends
+ * them: the refresh JWT in the Authorization header (step-up sign-in, email update), the link token and the
+ * PKCE verifier in the verify body, the pendingRef (whoever holds it can claim the session) in the poll body,
+ * and the app's own credentials in the custom headers the SDK adds to every request.
+ */
 export const SECRETS = {
   refreshJwt: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJVMlNFQ1JFVFJFRlJFU0gifQ.c2VjcmV0LXJlZnJlc2gtc2lnbmF0dXJl',
   token: 'LINKTOKEN-5f0d8c1e9a7b4e2f8c3d6a1b0e9f7c2d',
   pkceVerifier: 'PKCEVERIFIER-dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk',
+  pendingRef: 'PENDINGREF-3e1f7a9c5b2d4e6f8a0c1e3b5d7f9a2c',
   managementKey: 'K2MGMTKEY-8e7d6c5b4a3928171605f4e3d2c1b0a9',
   apiKey: 'APIKEY-0c9b8a7f6e5d4c3b2a1908f7e6d5c4b3',
 } as const;
@@ -32,39 +39,39 @@ interface MethodInfo {
 export const METHODS: Record<Method, MethodInfo> = {
   signInOrUp: {
     group: 'send',
-    path: '/v1/auth/enchantedlink/signup-in/email',
-    call: (c, signal) => c.signInOrUp('ada@example.com', { loginOptions: { pkceChallenge: SECRETS.pkceVerifier }, ...opt(signal) }),
+    path: PATHS.signInOrUp,
+    call: (c, signal) => c.signInOrUp('ada@example.com', opt(signal)),
   },
   signIn: {
     group: 'send',
-    path: '/v1/auth/enchantedlink/signin/email',
+    path: PATHS.signIn,
     call: (c, signal) => c.signIn('ada@example.com', { loginOptions: { stepup: true }, refreshJwt: SECRETS.refreshJwt, ...opt(signal) }),
   },
   signUp: {
     group: 'send',
-    path: '/v1/auth/enchantedlink/signup/email',
+    path: PATHS.signUp,
     call: (c, signal) => c.signUp('ada@example.com', { user: { name: 'Ada' }, ...opt(signal) }),
   },
   updateUserEmail: {
     group: 'send',
-    path: '/v1/auth/enchantedlink/update/email',
+    path: PATHS.updateEmail,
     call: (c, signal) => c.updateUserEmail('ada@example.com', 'ada@new.example', { refreshJwt: SECRETS.refreshJwt, ...opt(signal) }),
   },
   verifyToken: {
     // Retried like the sends: a verify that reached the server used the token.
     group: 'send',
-    path: '/v1/auth/enchantedlink/verify',
+    path: PATHS.verify,
     call: (c, signal) => c.verifyToken(SECRETS.token, { pkceVerifier: SECRETS.pkceVerifier, ...opt(signal) }),
   },
   getSession: {
     group: 'idempotent',
-    path: '/v1/auth/enchantedlink/pending-session',
-    call: (c, signal) => c.getSession('ref-1', opt(signal)),
+    path: PATHS.pendingSession,
+    call: (c, signal) => c.getSession(SECRETS.pendingRef, opt(signal)),
   },
   pollSession: {
     group: 'poll',
-    path: '/v1/auth/enchantedlink/pending-session',
-    call: (c, signal, poll) => c.pollSession('ref-1', { interval: 10, ...poll, ...opt(signal) }),
+    path: PATHS.pendingSession,
+    call: (c, signal, poll) => c.pollSession(SECRETS.pendingRef, { interval: 10, ...poll, ...opt(signal) }),
   },
 };
 export const ALL_METHODS = Object.keys(METHODS) as Method[];
@@ -73,7 +80,6 @@ function opt(signal: AbortSignal | undefined): { signal?: AbortSignal } {
   return signal ? { signal } : {};
 }
 
-export const LINK = { linkId: '42', pendingRef: 'ref-1', maskedEmail: 'a***@example.com' };
 export const SESSION = { sessionJwt: 'a.b.c', refreshJwt: SECRETS.refreshJwt, user: { userId: 'U1', email: 'ada@example.com' } };
 
 /** The body a method succeeds with, and what it then resolves to. */
@@ -84,27 +90,6 @@ export const VALID: Record<Group, { body: unknown; value: unknown }> = {
 };
 export const validAnswer = (method: Method) =>
   method === 'getSession' ? { body: SESSION, value: SESSION } : method === 'verifyToken' ? VALID.idempotent : VALID[METHODS[method].group];
-
-export type Outcome = { kind: 'resolved'; value: unknown } | { kind: 'rejected'; error: unknown } | { kind: 'hang' };
-
-/** Settles `promise` or reports a hang after `ms` of real time; the deadline timer is always cleared. */
-export async function within(promise: Promise<unknown>, ms: number): Promise<Outcome> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<Outcome>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: 'hang' }), ms);
-  });
-  try {
-    return await Promise.race([
-      promise.then(
-        (value): Outcome => ({ kind: 'resolved', value }),
-        (error: unknown): Outcome => ({ kind: 'rejected', error }),
-      ),
-      deadline,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Fails the file if any promise rejection went unhandled while it ran. */
 export function trackUnhandledRejections(): unknown[] {
@@ -147,16 +132,6 @@ export async function rawServer(handler: RawHandler): Promise<{ url: string; clo
         server.close(() => resolve());
       }),
   };
-}
-
-/** What `run` throws synchronously, or `undefined`. */
-export function thrown(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
 }
 
 /** Every string a leak could hide in: message, String(), JSON, inspect, and the whole cause chain. */

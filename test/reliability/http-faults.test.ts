@@ -4,7 +4,7 @@
 // under a test-local deadline, so "never a hang" is checked without sleeping.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EnchantedLinkClient, isEnchantedLinkError, type FetchFunction } from '../../src/index.js';
+import { EnchantedLinkClient, isEnchantedLinkError, RequestBudget, type FetchFunction } from '../../src/index.js';
 import { PATHS } from '../../src/protocol/paths.js';
 import { createEmulator } from '../../src/testing/index.js';
 import { settle } from '../helpers/settle.js';
@@ -183,7 +183,9 @@ describe('the sign-in flow on the emulator server, with its injected faults', ()
     const emulator = createEmulator();
     const http = await emulator.listen();
     try {
-      const client = new EnchantedLinkClient({ projectId: emulator.projectId, baseUrl: http.url, timeout: 200, headers: SECRET_HEADERS });
+      // Polls every 10 ms, far past the default budget's pace (90 a minute): no limit, the faults are under test.
+      const requestBudget = new RequestBudget({ requests: Number.POSITIVE_INFINITY });
+      const client = new EnchantedLinkClient({ projectId: emulator.projectId, baseUrl: http.url, timeout: 200, headers: SECRET_HEADERS, requestBudget });
       const { pendingRef } = await client.signInOrUp('ada@example.com');
       const path = PATHS.pendingSession;
       emulator.injectFault({ type: 'drop-connection' }, { path });

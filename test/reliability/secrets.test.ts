@@ -6,7 +6,8 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EnchantedLinkClient, isEnchantedLinkError, type ClientOptions, type FetchFunction } from '../../src/index.js';
 import { createEmulator } from '../../src/testing/index.js';
-import { ALL_METHODS, METHODS, PROJECT_ID, rawServer, renderings, SECRET_HEADERS, SECRETS, thrown, trackUnhandledRejections, type Method } from './helpers.js';
+import { thrown } from '../helpers/settle.js';
+import { ALL_METHODS, METHODS, PROJECT_ID, rawServer, renderings, SECRET_HEADERS, SECRETS, trackUnhandledRejections, type Method } from './helpers.js';
 
 trackUnhandledRejections();
 
@@ -117,30 +118,33 @@ describe('errors from the emulator', () => {
   });
 });
 
+const argumentClient = clientWith({ fetch: answering(() => Response.json({})) });
+const MISPLACED_IN_CALLS: Array<[string, () => Promise<unknown>]> = [
+  ['a token where an email belongs', () => argumentClient.updateUserEmail('ada@example.com', SECRETS.token, { refreshJwt: SECRETS.refreshJwt })],
+  ['a verifier where options belong', () => argumentClient.verifyToken(SECRETS.token, SECRETS.pkceVerifier as never)],
+  ['a JWT as the poll timeout', () => argumentClient.pollSession(SECRETS.pendingRef, { timeout: SECRETS.refreshJwt as never })],
+  ['a JWT as a redirect URL', () => argumentClient.signIn('ada@example.com', { redirectUrl: SECRETS.refreshJwt })],
+  ['a token as loginOptions', () => argumentClient.signInOrUp('ada@example.com', { loginOptions: SECRETS.token as never })],
+  ['a key as the user', () => argumentClient.signUp('ada@example.com', { user: SECRETS.managementKey as never })],
+  ['a refresh JWT with a newline', () => argumentClient.signIn('ada@example.com', { loginOptions: { stepup: true }, refreshJwt: `${SECRETS.refreshJwt}\n` })],
+  ['a refresh JWT with a NUL', () => argumentClient.updateUserEmail('ada@example.com', 'ada@new.example', { refreshJwt: `${SECRETS.refreshJwt}\0` })],
+];
+const MISPLACED_IN_OPTIONS: Array<[string, unknown]> = [
+  ['a management key in the project ID', { projectId: `${PROJECT_ID}:${SECRETS.managementKey}` }],
+  ['a key in the base URL', { projectId: PROJECT_ID, baseUrl: `ftp://${SECRETS.managementKey}@example.com` }],
+  ['a JWT as the timeout', { projectId: PROJECT_ID, timeout: SECRETS.refreshJwt }],
+  ['a header value with a CR LF', { projectId: PROJECT_ID, headers: { 'x-api-key': `${SECRETS.apiKey}\r\nx-evil: 1` } }],
+  ['a header value with a NUL', { projectId: PROJECT_ID, headers: { 'x-api-key': `${SECRETS.apiKey}\0` } }],
+  ['a key as a header name', { projectId: PROJECT_ID, headers: { [`${SECRETS.apiKey}:`]: 'x' } }],
+  ['a key in the base URL user info', { projectId: PROJECT_ID, baseUrl: `https://${SECRETS.managementKey}@api.example.com` }],
+];
+
 describe('argument errors carrying a misplaced secret', () => {
-  const client = clientWith({ fetch: answering(() => Response.json({})) });
-  it.each([
-    ['a token where an email belongs', () => client.updateUserEmail('ada@example.com', SECRETS.token, { refreshJwt: SECRETS.refreshJwt })],
-    ['a verifier where options belong', () => client.verifyToken(SECRETS.token, SECRETS.pkceVerifier as never)],
-    ['a JWT as the poll timeout', () => client.pollSession('ref-1', { timeout: SECRETS.refreshJwt as never })],
-    ['a JWT as a redirect URL', () => client.signIn('ada@example.com', { redirectUrl: SECRETS.refreshJwt })],
-    ['a token as loginOptions', () => client.signInOrUp('ada@example.com', { loginOptions: SECRETS.token as never })],
-    ['a key as the user', () => client.signUp('ada@example.com', { user: SECRETS.managementKey as never })],
-    ['a refresh JWT with a newline', () => client.signIn('ada@example.com', { loginOptions: { stepup: true }, refreshJwt: `${SECRETS.refreshJwt}\n` })],
-    ['a refresh JWT with a NUL', () => client.updateUserEmail('ada@example.com', 'ada@new.example', { refreshJwt: `${SECRETS.refreshJwt}\0` })],
-  ])('%s', async (label, call) => {
+  it.each(MISPLACED_IN_CALLS)('%s', async (label, call) => {
     await collect(label, call);
   });
 
-  it.each([
-    ['a management key in the project ID', { projectId: `${PROJECT_ID}:${SECRETS.managementKey}` }],
-    ['a key in the base URL', { projectId: PROJECT_ID, baseUrl: `ftp://${SECRETS.managementKey}@example.com` }],
-    ['a JWT as the timeout', { projectId: PROJECT_ID, timeout: SECRETS.refreshJwt }],
-    ['a header value with a CR LF', { projectId: PROJECT_ID, headers: { 'x-api-key': `${SECRETS.apiKey}\r\nx-evil: 1` } }],
-    ['a header value with a NUL', { projectId: PROJECT_ID, headers: { 'x-api-key': `${SECRETS.apiKey}\0` } }],
-    ['a key as a header name', { projectId: PROJECT_ID, headers: { [`${SECRETS.apiKey}:`]: 'x' } }],
-    ['a key in the base URL user info', { projectId: PROJECT_ID, baseUrl: `https://${SECRETS.managementKey}@api.example.com` }],
-  ])('the constructor with %s', (label, options) => {
+  it.each(MISPLACED_IN_OPTIONS)('the constructor with %s', (label, options) => {
     const error = thrown(() => new EnchantedLinkClient(options as unknown as ClientOptions));
     expect(isEnchantedLinkError(error)).toBe(true);
     classesSeen.add((error as Error).name);
@@ -156,7 +160,10 @@ describe('the scan', () => {
   });
 
   it('finds no secret in any rendering of any error, nor in console output', () => {
-    expect(collected.length).toBeGreaterThanOrEqual(112); // 7 methods × (11 fetch + 4 HTTP + 1 emulator) + 1 poll timeout + 15 argument errors
+    // Every row above: per method the fetch faults and throws, 4 connection failures and the emulator; the poll
+    // deadline; the misplaced arguments.
+    const perMethod = Object.keys(FAULTS).length + Object.keys(THROWS).length + 4 + 1;
+    expect(collected).toHaveLength(ALL_METHODS.length * perMethod + 1 + MISPLACED_IN_CALLS.length + MISPLACED_IN_OPTIONS.length);
     const leaks = collected.flatMap(({ label, error }) =>
       renderings(error, full).flatMap((text) => SECRET_VALUES.filter((secret) => text.includes(secret)).map((secret) => `${label} leaks ${secret.slice(0, 12)}…`)),
     );

@@ -1,15 +1,18 @@
 import { delay, HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DescopeError, EnchantedLinkClient, NetworkError, RateLimitError, RequestTimeoutError, ResponseValidationError } from '../../src/index.js';
-import { answer, descopeError, json, PROJECT_ID, SESSION, useMockServer } from '../helpers/msw.js';
+import { LINK, PATHS, PROJECT_ID, SESSION } from '../helpers/fixtures.js';
+import { answer, descopeError, json, useMockServer } from '../helpers/msw.js';
+import { rejectionOf as rejectionOfCall, settle as settleCall } from '../helpers/settle.js';
 
-const SEND = '/v1/auth/enchantedlink/signup-in/email';
-const VERIFY = '/v1/auth/enchantedlink/verify';
-const POLL = '/v1/auth/enchantedlink/pending-session';
-const LINK = { linkId: '42', pendingRef: 'ref', maskedEmail: 'a***@example.com' };
+const { signInOrUp: SEND, verify: VERIFY, pendingSession: POLL } = PATHS;
 
 const { server, seen } = useMockServer();
-const client = new EnchantedLinkClient({ projectId: PROJECT_ID, timeout: 5_000 });
+// A client per test: its request budget (every client has one) keeps time, and fake clocks restart.
+let client: EnchantedLinkClient;
+beforeEach(() => {
+  client = new EnchantedLinkClient({ projectId: PROJECT_ID, timeout: 5_000 });
+});
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => {
@@ -18,15 +21,9 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/** Starts `call`, runs the clock far enough for every retry, and returns its settled outcome. */
-async function settle<T>(call: () => Promise<T>) {
-  const result = call().then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
-  );
-  await vi.advanceTimersByTimeAsync(60_000);
-  return result;
-}
+// The clock runs a full minute per call, so the mock server's own 30 s delays end inside the test too.
+const settle = <T>(call: () => Promise<T>) => settleCall(call, { atLeast: 60_000 });
+const rejectionOf = (call: () => Promise<unknown>) => rejectionOfCall(call, { atLeast: 60_000 });
 
 const send = () => client.signInOrUp('ada@example.com');
 const never = async () => {
@@ -37,7 +34,7 @@ const never = async () => {
 describe('send calls (a retry would email a second set of links)', () => {
   it('retry a 503, which shows the request was not processed', async () => {
     server.use(answer(SEND, descopeError(503, 'E000503', 'unavailable'), json(LINK)));
-    expect(await settle(send)).toEqual({ ok: true, value: LINK });
+    expect(await settle(send)).toEqual({ kind: 'resolved', value: LINK });
     expect(seen).toHaveLength(2);
   });
 
@@ -53,8 +50,7 @@ describe('send calls (a retry would email a second set of links)', () => {
 
   it('reject at once with RateLimitError when Retry-After is longer than 5 s', async () => {
     server.use(answer(SEND, descopeError(429, 'E130429', 'slow down', { 'retry-after': '60' })));
-    const outcome = await settle(send);
-    expect(outcome.ok || outcome.error).toBeInstanceOf(RateLimitError);
+    expect(await rejectionOf(send)).toBeInstanceOf(RateLimitError);
     expect(seen).toHaveLength(1);
   });
 
@@ -65,14 +61,13 @@ describe('send calls (a retry would email a second set of links)', () => {
   ])('never retry %s, which may hide a sent email', async (_, failure) => {
     server.use(answer(SEND, failure));
     const outcome = await settle(send);
-    expect(outcome.ok).toBe(false);
+    expect(outcome.kind).toBe('rejected');
     expect(seen).toHaveLength(1);
   });
 
   it('never retry a request timeout', async () => {
     server.use(answer(SEND, never));
-    const outcome = await settle(send);
-    expect(outcome.ok || outcome.error).toBeInstanceOf(RequestTimeoutError);
+    expect(await rejectionOf(send)).toBeInstanceOf(RequestTimeoutError);
     expect(seen).toHaveLength(1);
   });
 });
@@ -83,7 +78,7 @@ describe('verifyToken (retried like the sends: a verify that reached the server 
     ['a 429 HTML page with a short Retry-After', () => new HttpResponse('<html>slow down</html>', { status: 429, headers: { 'retry-after': '1' } })],
   ])('retries %s, which shows the token was not used', async (_, failure) => {
     server.use(answer(VERIFY, failure, json({})));
-    expect(await settle(() => client.verifyToken('token'))).toEqual({ ok: true, value: undefined });
+    expect(await settle(() => client.verifyToken('token'))).toEqual({ kind: 'resolved', value: undefined });
     expect(seen).toHaveLength(2);
   });
 
@@ -93,22 +88,20 @@ describe('verifyToken (retried like the sends: a verify that reached the server 
     ['a 504 page', () => new HttpResponse('<html>gateway timeout</html>', { status: 504 }), ResponseValidationError],
   ])('never retries %s, after which the token may be used', async (_, failure, Class) => {
     server.use(answer(VERIFY, failure, json({})));
-    const outcome = await settle(() => client.verifyToken('token'));
-    expect(outcome.ok || outcome.error).toBeInstanceOf(Class);
+    expect(await rejectionOf(() => client.verifyToken('token'))).toBeInstanceOf(Class);
     expect(seen).toHaveLength(1);
   });
 
   it('never retries a request timeout', async () => {
     server.use(answer(VERIFY, never, json({})));
-    const outcome = await settle(() => client.verifyToken('token'));
-    expect(outcome.ok || outcome.error).toBeInstanceOf(RequestTimeoutError);
+    expect(await rejectionOf(() => client.verifyToken('token'))).toBeInstanceOf(RequestTimeoutError);
     expect(seen).toHaveLength(1);
   });
 
   it('does not retry a 4xx', async () => {
     server.use(answer(VERIFY, descopeError(400, 'E062504', 'invalid token')));
     const outcome = await settle(() => client.verifyToken('token'));
-    expect(outcome).toMatchObject({ ok: false, error: { name: 'DescopeError', status: 400, errorCode: 'E062504' } });
+    expect(outcome).toMatchObject({ kind: 'rejected', error: { name: 'DescopeError', status: 400, errorCode: 'E062504' } });
     expect(seen).toHaveLength(1);
   });
 });
@@ -122,20 +115,19 @@ describe('getSession (safe to repeat)', () => {
     ['a 408', () => new HttpResponse('', { status: 408 })],
   ])('retries %s and succeeds', async (_, failure) => {
     server.use(answer(POLL, failure, json(SESSION)));
-    expect(await settle(() => client.getSession('ref'))).toEqual({ ok: true, value: SESSION });
+    expect(await settle(() => client.getSession('ref'))).toEqual({ kind: 'resolved', value: SESSION });
     expect(seen).toHaveLength(2);
   });
 
   it('gives up after 2 retries with the last error', async () => {
     server.use(answer(POLL, () => HttpResponse.error()));
-    const outcome = await settle(() => client.getSession('ref'));
-    expect(outcome.ok || outcome.error).toBeInstanceOf(NetworkError);
+    expect(await rejectionOf(() => client.getSession('ref'))).toBeInstanceOf(NetworkError);
     expect(seen).toHaveLength(3);
   });
 
   it('retries a request timeout', async () => {
     server.use(answer(POLL, never, json(SESSION)));
-    expect(await settle(() => client.getSession('ref'))).toEqual({ ok: true, value: SESSION });
+    expect(await settle(() => client.getSession('ref'))).toEqual({ kind: 'resolved', value: SESSION });
     expect(seen).toHaveLength(2);
   });
 
