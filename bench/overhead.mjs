@@ -59,8 +59,9 @@ try {
 }
 
 // On the in-process stub: the same sends without I/O, and the pieces between a raw fetch and ours.
-const { EnchantedLinkClient } = await importSdk();
-const stubClient = new EnchantedLinkClient({ projectId: PROJECT_ID, fetch: linkFetch });
+const { EnchantedLinkClient, RequestBudget } = await importSdk();
+// Unlimited, as in bench/loopback.mjs: the budget's bookkeeping without the default's 90-a-minute pace.
+const stubClient = new EnchantedLinkClient({ projectId: PROJECT_ID, fetch: linkFetch, requestBudget: new RequestBudget({ requests: Number.POSITIVE_INFINITY }) });
 const URL_ = `https://api.descope.com/${SEND_PATH}`;
 const body = { loginId: 'ada@example.com' };
 const headers = { 'content-type': 'application/json', authorization: `Bearer ${PROJECT_ID}` };
