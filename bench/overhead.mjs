@@ -1,90 +1,135 @@
-// 2. Per-call overhead: signInOrUp through an injected in-process fetch stub, against a raw
-// fetch + JSON.parse on the same stub. Interleaved rounds (A B B A …), median of the per-round ratios,
-// then the parts (ky alone, zod/mini alone) to show where the time goes.
+// 2. Per-call overhead, as client CPU (process.cpuUsage: user + system, every thread of this process),
+// not wall time. Over real loopback HTTP with the server in another process (bench/loopback.mjs): ours
+// against a bare `ky.post(…).json()` with the same retry and timeout settings (ky is our HTTP layer, so
+// it is the floor) and against @descope/core-js-sdk. Then the same sends on an in-process fetch stub (no
+// I/O), with the pieces in between, to show what our own code costs apart from the network stack.
+// Interleaved rounds (order reversed every other round), median of the per-round ratios.
 import ky from 'ky';
 import * as z from 'zod/mini';
 import { emit, importSdk, median, progress } from './lib.mjs';
+import { PROJECT_ID, RETRY, SEND_PATH, TIMEOUT, sendCalls, startLoopbackServer } from './loopback.mjs';
 import { fig, format, ratio, target } from './result.mjs';
 import { linkFetch } from './stub-fetch.mjs';
 
-const ROUNDS = Number(process.env.OVERHEAD_ROUNDS ?? 40);
-const CALLS = 400;
-const URL_ = 'https://api.descope.com/v1/auth/enchantedlink/signup-in/email';
-const { EnchantedLinkClient } = await importSdk();
-const client = new EnchantedLinkClient({ projectId: 'P2bench00000000000000000000', fetch: linkFetch });
+const ROUNDS = Number(process.env.OVERHEAD_ROUNDS ?? 20);
+const LOOPBACK_CALLS = 200;
+const STUB_CALLS = 400;
+const TARGET_RATIO = 1.1;
+const OURS = 'enchanted-link signInOrUp';
+const KY = 'bare ky.post().json()';
+const CORE = 'core-js-sdk signUpOrIn';
+
+/** CPU µs per call (and wall µs per call, for context) of `calls` sequential calls. */
+async function batch(fn, calls) {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  for (let i = 0; i < calls; i++) await fn();
+  const { user, system } = process.cpuUsage(cpu);
+  return { cpu: (user + system) / calls, wall: ((performance.now() - wall) * 1000) / calls };
+}
+
+/** Interleaved rounds over `candidates`; per candidate the median CPU and wall per call, and the per-round CPU ratios to `base`. */
+async function measure(label, candidates, calls, warmup, base) {
+  const names = Object.keys(candidates);
+  for (const fn of Object.values(candidates)) for (let i = 0; i < warmup; i++) await fn();
+  const cpu = Object.fromEntries(names.map((n) => [n, []]));
+  const wall = Object.fromEntries(names.map((n) => [n, []]));
+  const ratios = Object.fromEntries(names.map((n) => [n, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 ? [...names].reverse() : names;
+    const times = {};
+    for (const name of order) times[name] = await batch(candidates[name], calls);
+    for (const name of names) {
+      cpu[name].push(times[name].cpu);
+      wall[name].push(times[name].wall);
+      ratios[name].push(times[name].cpu / times[base].cpu);
+    }
+    if ((round + 1) % 5 === 0) progress('overhead', `${label}: round ${round + 1}/${ROUNDS}`);
+  }
+  return Object.fromEntries(names.map((n) => [n, { cpu: median(cpu[n]), wall: median(wall[n]), ratio: median(ratios[n]) }]));
+}
+
+// Over loopback HTTP.
+const server = await startLoopbackServer();
+let loopback;
+try {
+  loopback = await measure('loopback', await sendCalls(server.url), LOOPBACK_CALLS, 300, KY);
+} finally {
+  await server.close();
+}
+
+// On the in-process stub: the same sends without I/O, and the pieces between a raw fetch and ours.
+const { EnchantedLinkClient, RequestBudget } = await importSdk();
+// Unlimited, as in bench/loopback.mjs: the budget's bookkeeping without the default's 90-a-minute pace.
+const stubClient = new EnchantedLinkClient({ projectId: PROJECT_ID, fetch: linkFetch, requestBudget: new RequestBudget({ requests: Number.POSITIVE_INFINITY }) });
+const URL_ = `https://api.descope.com/${SEND_PATH}`;
 const body = { loginId: 'ada@example.com' };
-const headers = { 'content-type': 'application/json', authorization: 'Bearer P2bench00000000000000000000' };
+const headers = { 'content-type': 'application/json', authorization: `Bearer ${PROJECT_ID}` };
 // The same shape as our link schema (a copy: the real one is internal).
 const schema = z.object({ linkId: z.string(), pendingRef: z.string(), maskedEmail: z.optional(z.string()) });
-const kyClient = ky.create({ fetch: linkFetch, timeout: 10_000, headers });
-
-const candidates = {
-  baseline: async () => {
-    const response = await linkFetch(URL_, { method: 'POST', headers, body: JSON.stringify(body) });
-    return JSON.parse(await response.text());
+const stubKy = ky.create({ fetch: linkFetch, timeout: TIMEOUT, retry: RETRY, headers });
+const BASE = 'raw fetch + JSON.parse';
+const stub = await measure(
+  'stub',
+  {
+    [BASE]: async () => {
+      const response = await linkFetch(URL_, { method: 'POST', headers, body: JSON.stringify(body) });
+      return JSON.parse(await response.text());
+    },
+    [OURS]: () => stubClient.signInOrUp('ada@example.com'),
+    [KY]: () => stubKy.post(URL_, { json: body }).json(),
+    'raw fetch + zod/mini safeParse': async () => {
+      const response = await linkFetch(URL_, { method: 'POST', headers, body: JSON.stringify(body) });
+      return schema.safeParse(JSON.parse(await response.text()));
+    },
+    'raw fetch + new Request()': async () => {
+      const response = await linkFetch(new Request(URL_, { method: 'POST', headers, body: JSON.stringify(body) }));
+      return JSON.parse(await response.text());
+    },
   },
-  signInOrUp: () => client.signInOrUp('ada@example.com'),
-  'ky post + text (no validation)': async () => JSON.parse(await kyClient.post(URL_, { json: body }).text()),
-  'baseline + zod/mini safeParse': async () => {
-    const response = await linkFetch(URL_, { method: 'POST', headers, body: JSON.stringify(body) });
-    return schema.safeParse(JSON.parse(await response.text()));
-  },
-  'baseline + new Request()': async () => {
-    const request = new Request(URL_, { method: 'POST', headers, body: JSON.stringify(body) });
-    const response = await linkFetch(request);
-    return JSON.parse(await response.text());
-  },
-};
+  STUB_CALLS,
+  2_000,
+  BASE,
+);
 
-async function timeBatch(fn) {
-  const start = performance.now();
-  for (let i = 0; i < CALLS; i++) await fn();
-  return ((performance.now() - start) / CALLS) * 1000; // µs per call
-}
-
-// Warm-up: let the JIT settle on every path.
-for (const fn of Object.values(candidates)) for (let i = 0; i < 3_000; i++) await fn();
-const perCall = Object.fromEntries(Object.keys(candidates).map((name) => [name, []]));
-const ratios = [];
-const names = Object.keys(candidates);
-for (let round = 0; round < ROUNDS; round++) {
-  // Alternate the order every round so neither side always runs on a warmer or colder heap.
-  const order = round % 2 ? [...names].reverse() : names;
-  const times = {};
-  for (const name of order) times[name] = await timeBatch(candidates[name]);
-  for (const name of names) perCall[name].push(times[name]);
-  ratios.push(times.signInOrUp / times.baseline);
-  if ((round + 1) % 10 === 0) progress('overhead', `round ${round + 1}/${ROUNDS}`);
-}
-const micros = Object.fromEntries(names.map((name) => [name, median(perCall[name])]));
-const TARGET_RATIO = 2;
-const medianRatio = median(ratios);
-const request = micros['baseline + new Request()'] / micros.baseline;
+const us = (value) => fig(value, 'µs');
+const ours = loopback[OURS];
+const floor = loopback[KY];
+const core = loopback[CORE];
+const stubExtra = stub[OURS].cpu - stub[KY].cpu;
+const loopExtra = ours.cpu - floor.cpu;
 emit({
-  title: 'Per-call overhead',
+  title: 'Per-call overhead (client CPU)',
   method: [
-    `\`client.signInOrUp()\` with an injected in-process \`fetch\` stub (answers at once, no I/O) against a raw
-\`fetch(url, init)\` + \`JSON.parse(await res.text())\` on the same stub (the baseline), and the pieces in between.
-Interleaved: ${ROUNDS} rounds, each running ${CALLS} sequential calls of every candidate (order reversed every other round,
-after a warm-up); the signInOrUp/baseline ratio is taken per round and its median reported.`,
+    `Client CPU per send call (\`process.cpuUsage()\`, user + system of the client process, all its threads), not wall time.
+Over real loopback HTTP: a static-answer server in another process (bench/loopback.mjs, keep-alive); \`client.signInOrUp()\`
+against a bare \`ky.post(…).json()\` with our send settings (timeout ${TIMEOUT / 1000} s, retry limit ${RETRY.limit} on ${RETRY.statusCodes.join('/')}, the same
+headers) and @descope/core-js-sdk's \`enchantedLink.signUpOrIn\`. ${ROUNDS} interleaved rounds of ${LOOPBACK_CALLS} sequential calls each (order
+reversed every other round, after a warm-up); ratios are taken per round and their median reported. Then the same on an
+in-process fetch stub (no I/O; ${STUB_CALLS} calls a round) with the pieces between a raw fetch and ours.`,
   ],
   tables: [
     {
-      columns: ['candidate', 'median per call', 'vs baseline'],
-      rows: names.map((name) => [name, fig(micros[name], 'µs'), ratio(micros[name], micros.baseline)]),
+      caption: 'Over loopback HTTP, server in another process',
+      columns: ['candidate', 'CPU per call', 'vs bare ky (CPU)', 'wall per call'],
+      rows: Object.entries(loopback).map(([name, r]) => [name, us(r.cpu), fig(r.ratio, '×', 2), us(r.wall)]),
+    },
+    {
+      caption: 'In-process fetch stub (no I/O)',
+      columns: ['candidate', 'CPU per call', `vs ${BASE}`],
+      rows: Object.entries(stub).map(([name, r]) => [name, us(r.cpu), fig(r.ratio, '×', 2)]),
     },
   ],
-  targets: [target('Ratio signInOrUp / baseline (median of per-round ratios)', fig(medianRatio, '×'), fig(TARGET_RATIO, '×'))],
+  targets: [target('Client CPU per send call, ours / bare ky over loopback (median of per-round ratios)', fig(ours.ratio, '×', 2), fig(TARGET_RATIO, '×', 2))],
   findings: [
-    `signInOrUp costs ${format(fig(micros.signInOrUp - micros.baseline, 'µs'))} per call more than the baseline.`,
-    ...names
-      .filter((name) => name !== 'baseline' && name !== 'signInOrUp')
-      .map((name) => {
-        const delta = micros[name] - micros.baseline;
-        return `${name}: ${format(ratio(micros[name], micros.baseline))} the baseline (${format(fig(Math.abs(delta), 'µs'))} ${delta >= 0 ? 'more' : 'less'} per call).`;
-      }),
-    request > TARGET_RATIO
-      ? `A bare \`new Request()\` alone already costs ${format(fig(request, '×'))} the baseline, over the ${format(fig(TARGET_RATIO, '×'))} target: a transport that builds a Request per call cannot meet it on this stub.`
-      : `A bare \`new Request()\` costs ${format(fig(request, '×'))} the baseline, within the ${format(fig(TARGET_RATIO, '×'))} target.`,
+    `Over loopback, a send costs the client ${format(us(ours.cpu))} of CPU with enchanted-link, ${format(us(floor.cpu))} with a bare ky call and ${format(us(core.cpu))} with core-js-sdk: ours is ${format(fig(ours.ratio, '×', 2))} bare ky (${ours.ratio <= TARGET_RATIO ? 'within' : 'over'} the ${format(fig(TARGET_RATIO, '×', 2))} target${ours.ratio <= TARGET_RATIO ? '' : ` by ${format(fig((ours.ratio / TARGET_RATIO - 1) * 100, '%'))}`}) and ${format(ratio(ours.cpu, core.cpu, 2))} core-js-sdk.`,
+    `Ours costs ${format(us(Math.abs(loopExtra)))} of CPU per call ${loopExtra >= 0 ? 'more' : 'less'} than bare ky over loopback and ${format(us(Math.abs(stubExtra)))} ${stubExtra >= 0 ? 'more' : 'less'} on the stub, where bare ky's whole call is ${format(us(stub[KY].cpu))}: the network stack (undici, sockets) is ${format(fig(((floor.cpu - stub[KY].cpu) / floor.cpu) * 100, '%'))} of a bare ky call's CPU over loopback.`,
+    core.cpu < floor.cpu
+      ? `core-js-sdk spends less CPU than a bare ky call (${format(fig(core.ratio, '×', 2))}): it calls \`fetch\` directly, without ky's Request object, timeout signal and retry wrapper.`
+      : `core-js-sdk spends at least as much CPU as a bare ky call (${format(fig(core.ratio, '×', 2))}).`,
+    ...['raw fetch + zod/mini safeParse', 'raw fetch + new Request()'].map((name) => {
+      const delta = stub[name].cpu - stub[BASE].cpu;
+      return `On the stub, ${name} costs ${format(us(Math.abs(delta)))} per call ${delta >= 0 ? 'more' : 'less'} than a raw fetch + JSON.parse.`;
+    }),
   ],
 });

@@ -8,7 +8,7 @@ import { pollingChart } from './chart.mjs';
 import { emit, importSdk, importTesting, installedVersion, mean, median, prng, progress, quantile } from './lib.mjs';
 import { fig, format, ratio, target } from './result.mjs';
 
-const { EnchantedLinkClient } = await importSdk();
+const { EnchantedLinkClient, RequestBudget } = await importSdk();
 const { createEmulator } = await importTesting();
 
 const PENDING_PATH = '/v1/auth/enchantedlink/pending-session';
@@ -28,9 +28,10 @@ const PHASES = [
   {
     name: 'defaults',
     configs: [
-      ours('enchanted-link defaults', {}, { isDefault: true }),
-      // The schedule the reasoning in BENCHMARKS.md proposes: poll at once, then every 2.5 s.
-      ours('enchanted-link fixed 2.5 s from the start', { interval: 2_500, maxInterval: 2_500 }),
+      // The defaults poll at once, then every 2.5 s (why, in src/client/options.ts).
+      ours('enchanted-link defaults (2.5 s)', {}, { isDefault: true }),
+      // The former schedule, a fast start (1 s × 1.5 up to 2.5 s), for comparison.
+      ours('enchanted-link 1 s × 1.5 up to 2.5 s', { interval: 1_000, maxInterval: 2_500 }),
       descope('core-js-sdk defaults (1 s)', undefined, { isDefault: true }),
     ],
   },
@@ -106,7 +107,9 @@ const emulator = createEmulator({ rateLimit: false });
 const server = await emulator.listen();
 const env = {
   emulator,
-  client: new EnchantedLinkClient({ projectId: emulator.projectId, baseUrl: server.url }),
+  // Each simulated user stands for their own browser: one client with the default budget (90 requests a
+  // minute) would queue the population's polls behind each other and measure the budget, not the schedule.
+  client: new EnchantedLinkClient({ projectId: emulator.projectId, baseUrl: server.url, requestBudget: new RequestBudget({ requests: Number.POSITIVE_INFINITY }) }),
   sdk: createSdk({ projectId: emulator.projectId, baseUrl: server.url }),
   refs: new Map(),
   done: 0,

@@ -12,16 +12,23 @@ import { compare, fig, format, share, target } from './result.mjs';
 // repo's tsconfig maps the bare name to src/ (for tests), and esbuild would follow that mapping.
 const ENTRY = join(DIST, 'index.js');
 
-/** The budget (min+gzip bytes) `npm run size` enforces. */
-// `own` includes 170 B for refreshSession/signOut/signOutAll/me (issue 15): class methods cannot be
-// tree-shaken, so every client pays for them. Raised further while issue 12 lands its request pipeline
-// (hostile-input checks, every User field checked, credential scrubbing of causes) on top of issue 11's
-// verify gesture; issue 12 item 7 works it down towards 16.5 KB / 3 KB. Plus 0.1 KB for issue 17's hook
-// of the request budget into the client and the poll loop (80 B min+gzip; the RequestBudget class itself
-// is tree-shaken from bundles that do not import it). Then +0.7 KB (measured 18.84 → 19.52 KB total,
-// 4.78 → 5.48 KB own) when every client got a RequestBudget by default (issue 17 follow-up): the class is
-// now in every bundle.
-export const BUDGET = { total: 19.55 * 1024, own: 5.51 * 1024 };
+/**
+ * The budget (min+gzip bytes) `npm run size` enforces: the size measured when it was last set, plus
+ * 100 B each, so a small fix can land without touching it while any real growth fails CI and has to
+ * come here with its reason. Measured 2026-12-02 (issue 12 item 7, after every client got a
+ * RequestBudget by default): total 20,001 B, own code 5,626 B.
+ *
+ * Issue 12's targets are 16.5 KB total and 3 KB own code; this misses them by about 3.0 KB and 2.5 KB.
+ * The typical-use graph holds ky (8.6 KB), zod/mini (5.4 KB) and our code; ours grew with features that
+ * every client carries (class methods cannot be tree-shaken): the session methods (issue 15), the verify
+ * gesture and wake-ups (issue 11), the request budget, now on in every client (issue 17, +0.7 KB), and the
+ * hostile-input checks and credential scrubbing (issue 12). Closing the gap needs a smaller HTTP layer than
+ * ky or those features outside the client class, not trimming.
+ */
+export const BUDGET = { total: 20_001 + 100, own: 5_626 + 100 };
+
+/** Issue 12's size goals (min+gzip bytes), reported beside the CI budget. */
+export const GOAL = { total: 16.5 * 1024, own: 3 * 1024 };
 
 const OUR_USAGE = (verifyExport) => `
 import { EnchantedLinkClient, ${verifyExport ? 'verifyFromUrl' : 'readTokenFromUrl'} } from ${JSON.stringify(ENTRY)};
@@ -142,8 +149,10 @@ gets the share of the gzipped total that its minified bytes have of the minified
       },
     ],
     targets: [
-      target('Total min+gzip', bytes(ours.gzip), bytes(budget.total)),
-      target('Our own code min+gzip', bytes(own), bytes(budget.own)),
+      target('Total min+gzip (CI budget)', bytes(ours.gzip), bytes(budget.total)),
+      target('Our own code min+gzip (CI budget)', bytes(own), bytes(budget.own)),
+      target('Total min+gzip (goal)', bytes(ours.gzip), bytes(GOAL.total)),
+      target('Our own code min+gzip (goal)', bytes(own), bytes(GOAL.own)),
     ],
     findings: [
       `Our usage bundle is ${format(fig(ours.gzip / descope.gzip, '×'))} the size of ${peer}'s (${format(bytes(ours.gzip))} vs ${format(bytes(descope.gzip))} min+gzip).`,

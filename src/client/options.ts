@@ -66,12 +66,22 @@ export function clientSettings(options: ClientOptions): TransportConfig & { redi
 }
 
 /**
- * `pollSession`'s options with their defaults (why these, in BENCHMARKS.md). A `maxInterval` below the
+ * A fixed 2.5 s between polls. A click lands at a random point of a wait, so it is noticed after half a
+ * wait on average (1.25 s, under the 1.5 s goal), and a wait of at least ~2.3 s is what keeps requests
+ * under half of core-js-sdk's (1 s) even for clicks a few seconds after the send; 3 s would leave no
+ * margin on detection. A faster start (the former 1 s × 1.5 up to 2.5 s) only helps clicks in the first
+ * seconds, which come from this same browser, where the verify's BroadcastChannel wake-up answers at
+ * once: it cost ~10 % more requests for no cross-device gain (bench/polling.mjs, guides/client.md).
+ */
+const POLL_INTERVAL = 2_500;
+
+/**
+ * `pollSession`'s options with their defaults (why these, above). A `maxInterval` below the
  * default `interval` lowers `interval` to it, so `{ maxInterval: 300 }` polls every 300 ms.
  */
 export function pollSettings(options: PollOptions | undefined): PollSettings {
-  const { signal, timeout = 300_000, maxInterval: max, interval = Math.min(1_000, max ?? 1_000), backoffFactor = 1.5, maxFailures = 6, onPoll } = checkOptions(options, POLL);
-  const maxInterval = max ?? Math.max(2_500, interval);
+  const { signal, timeout = 300_000, maxInterval: max, interval = Math.min(POLL_INTERVAL, max ?? POLL_INTERVAL), backoffFactor = 1.5, maxFailures = 6, onPoll } = checkOptions(options, POLL);
+  const maxInterval = max ?? Math.max(POLL_INTERVAL, interval);
   if (maxInterval < interval) fail('maxInterval', 'must not be less than interval');
   return { signal, timeout, interval, maxInterval, backoffFactor, maxFailures, onPoll };
 }

@@ -78,8 +78,10 @@ export async function pollSession(check: SessionCheck, settings: PollSettings, p
         // 429s in a row grow the backoff too, but only transient failures count towards `maxFailures`.
         const rateLimited = caught instanceof RateLimitError;
         const inARow = rateLimited ? ++limited : ++failures;
+        // Failure backoff starts from 1 s (2 s, 4 s, 8 s…) whatever the pending pace, or from a shorter `interval`.
+        const base = Math.min(interval, 1_000);
         const delay =
-          rateLimited || failures < maxFailures ? retryDelay(caught, inARow, 'idempotent', interval, started + timeout - Date.now()) : undefined;
+          rateLimited || failures < maxFailures ? retryDelay(caught, inARow, 'idempotent', base, started + timeout - Date.now()) : undefined;
         if (delay === undefined) throw caught;
         nextDelayMs = delay;
         status = rateLimited ? 'rate-limited' : 'retrying';

@@ -49,7 +49,8 @@ export function createTransport(config: TransportConfig): Transport {
   const custom = Object.values(config.headers ?? {});
   // A `Headers` object, so our names replace a custom header's whatever its case.
   const headers = new Headers(config.headers);
-  for (const [name, value] of Object.entries({ accept: 'application/json', 'x-descope-sdk-name': 'enchanted-link', 'x-descope-sdk-version': __SDK_VERSION__, 'x-descope-project-id': projectId })) {
+  // The project-only Authorization is set once: per-call headers cost ky a deep merge on every request.
+  for (const [name, value] of Object.entries({ accept: 'application/json', authorization: `Bearer ${projectId}`, 'x-descope-sdk-name': 'enchanted-link', 'x-descope-sdk-version': __SDK_VERSION__, 'x-descope-project-id': projectId })) {
     headers.set(name, value);
   }
   const http = ky.create({
@@ -77,7 +78,7 @@ export function createTransport(config: TransportConfig): Transport {
       signal?.throwIfAborted();
       const pending = http(path.slice(1), {
         method,
-        headers: { authorization: `Bearer ${projectId}${refreshJwt ? `:${refreshJwt}` : ''}` },
+        ...(refreshJwt && { headers: { authorization: `Bearer ${projectId}:${refreshJwt}` } }),
         ...(body && { json: body }),
         ...(signal && { signal }),
       });

@@ -61,9 +61,9 @@ describe('createSignInFlow', () => {
     expect(waiting()).toMatchObject({ pollStatus: 'pending', canResend: false, resending: false });
     expect(flow.getSnapshot()).toBe(flow.getSnapshot());
     expect(Object.isFrozen(flow.getSnapshot())).toBe(true);
-    await vi.advanceTimersByTimeAsync(1_000);
-    expect(waiting()).toMatchObject({ attempt: 2, elapsedMs: 1_000 });
-    await vi.advanceTimersByTimeAsync(1_500);
+    await vi.advanceTimersByTimeAsync(2_500);
+    expect(waiting()).toMatchObject({ attempt: 2, elapsedMs: 2_500 });
+    await vi.advanceTimersByTimeAsync(2_500);
 
     expect(flow.getSnapshot()).toEqual({ status: 'signed-in', session: SESSION });
     expect(onSignedIn).toHaveBeenCalledExactlyOnceWith(SESSION);

@@ -58,9 +58,17 @@ afterEach(() => {
 });
 
 describe('pollSession', () => {
-  it('polls at once, waits interval growing by backoffFactor up to maxInterval, and resolves with the session', async () => {
+  it('polls at once, then every 2.5 s by default, and resolves with the session', async () => {
     const { times } = script(...pendingTimes(5), session);
     const result = client.pollSession('ref');
+    await vi.advanceTimersByTimeAsync(20_000);
+    await expect(result).resolves.toEqual(SESSION);
+    expect(times).toEqual([0, 2_500, 5_000, 7_500, 10_000, 12_500]);
+  });
+
+  it('grows the wait from interval by backoffFactor up to maxInterval', async () => {
+    const { times } = script(...pendingTimes(5), session);
+    const result = client.pollSession('ref', { interval: 1_000, maxInterval: 2_500 });
     await vi.advanceTimersByTimeAsync(20_000);
     await expect(result).resolves.toEqual(SESSION);
     expect(times).toEqual([0, 1_000, 2_500, 4_750, 7_250, 9_750]);
@@ -89,7 +97,7 @@ describe('pollSession', () => {
     const result = client.pollSession('ref');
     await vi.advanceTimersByTimeAsync(5_000);
     await expect(result).resolves.toEqual(SESSION);
-    expect(times).toEqual([0, 900, 900 + 1_350]);
+    expect(times).toEqual([0, 2_250, 4_500]);
   });
 
   it('waits at least Retry-After after a 429, then keeps polling', async () => {
@@ -160,21 +168,21 @@ describe('pollSession', () => {
     const assertion = expect(result).rejects.toSatisfy((e) => e instanceof DescopeError && e.status === status);
     await vi.advanceTimersByTimeAsync(60_000);
     await assertion;
-    expect(times).toEqual([0, 1_000]);
+    expect(times).toEqual([0, 2_500]);
   });
 
   it('rejects with PollTimeoutError at the deadline, aborting the request in flight', async () => {
     const { times } = script(pending, pending, async () => {
-      await delay(2_000); // still running when the deadline passes at 3 s
+      await delay(2_000); // still running when the deadline passes at 6 s
       return session();
     });
-    const result = client.pollSession('ref', { timeout: 3_000 });
+    const result = client.pollSession('ref', { timeout: 6_000 });
     const assertion = expect(result).rejects.toSatisfy(
-      (e) => e instanceof PollTimeoutError && e.timeout === 3_000 && e.attempts === 3,
+      (e) => e instanceof PollTimeoutError && e.timeout === 6_000 && e.attempts === 3,
     );
-    await vi.advanceTimersByTimeAsync(3_000);
+    await vi.advanceTimersByTimeAsync(6_000);
     await assertion;
-    expect(times).toEqual([0, 1_000, 2_500]);
+    expect(times).toEqual([0, 2_500, 5_000]);
     await vi.advanceTimersByTimeAsync(10_000); // let msw's own delay end
   });
 
@@ -182,11 +190,11 @@ describe('pollSession', () => {
     const progress: PollProgress[] = [];
     script(pending, pending, session);
     const result = client.pollSession('ref', { onPoll: (p) => progress.push(p) });
-    await vi.advanceTimersByTimeAsync(5_000);
+    await vi.advanceTimersByTimeAsync(6_000);
     await result;
     expect(progress).toEqual([
-      { attempt: 1, elapsedMs: 0, nextDelayMs: 1_000, status: 'pending' },
-      { attempt: 2, elapsedMs: 1_000, nextDelayMs: 1_500, status: 'pending' },
+      { attempt: 1, elapsedMs: 0, nextDelayMs: 2_500, status: 'pending' },
+      { attempt: 2, elapsedMs: 2_500, nextDelayMs: 2_500, status: 'pending' },
     ]);
   });
 
@@ -226,11 +234,11 @@ describe('pollSession cancellation', () => {
     const result = client.pollSession('ref', { signal: controller.signal });
     const reason = new Error('user cancelled');
     const assertion = expect(result).rejects.toBe(reason);
-    await vi.advanceTimersByTimeAsync(1_500); // two polls, now waiting
+    await vi.advanceTimersByTimeAsync(3_000); // two polls, now waiting
     controller.abort(reason);
     await assertion;
     await vi.advanceTimersByTimeAsync(60_000);
-    expect(times).toEqual([0, 1_000]);
+    expect(times).toEqual([0, 2_500]);
     expect(listeners()).toBe(0);
   });
 

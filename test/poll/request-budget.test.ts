@@ -237,7 +237,7 @@ describe('many polls of one client', () => {
     const pollB = client.pollSession(b?.pendingRef ?? '', { signal: stopB.signal });
     const rejected = Promise.all([expect(pollA).rejects.toBe('cancelled A'), expect(pollB).rejects.toBe('cancelled B')]);
     // Both went at once (the burst); their second polls wait for the budget.
-    await vi.advanceTimersByTimeAsync(2_000);
+    await vi.advanceTimersByTimeAsync(3_000);
     expect(budget.queued).toBe(2);
     stopA.abort('cancelled A');
     await vi.advanceTimersByTimeAsync(0);
