@@ -54,6 +54,8 @@ interface LoginRecord {
   status: 'pending' | 'verified' | 'redeemed';
   /** Set when the right link is verified. */
   user?: UserRecord;
+  /** The session being signed for this login: a poll arriving meanwhile (a retry) gets the same one. */
+  issuing?: Promise<Record<string, unknown>>;
 }
 
 /** Users, pending logins, tokens and sessions: the emulator's domain logic, free of HTTP. */
@@ -184,8 +186,19 @@ export class EmulatorState {
     if (login.status === 'redeemed') fail('unknownPendingRef', 'this pendingRef was already redeemed');
     if (this.#expired(login)) fail('unknownPendingRef', 'this pendingRef expired');
     if (login.status === 'pending' || !login.user) fail('pending');
-    login.status = 'redeemed';
-    return this.#issueSession(login.user, login.send.customClaims, true);
+    // Redeemed only once the answer is ready: signing takes real time, and a client whose request timed
+    // out meanwhile retries. That retry shares the signing instead of meeting "already redeemed".
+    login.issuing ??= this.#issueSession(login.user, login.send.customClaims, true).then(
+      (session) => {
+        login.status = 'redeemed';
+        return session;
+      },
+      (error: unknown) => {
+        delete login.issuing;
+        throw error;
+      },
+    );
+    return login.issuing;
   }
 
   #expired(login: LoginRecord): boolean {

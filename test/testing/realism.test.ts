@@ -113,3 +113,18 @@ describe('with emulator.fetch alone', () => {
     expect(page.body).toContain(PATHS.verify);
   });
 });
+
+describe('redeeming a pendingRef', () => {
+  it('is atomic: a poll arriving while the session is being signed (a retry) gets the same session, then it is redeemed', async () => {
+    const emu = createEmulator({ users: [{ loginId: ADA }], rateLimit: false });
+    const { body } = await signIn(emu);
+    await verify(emu, linkToken(emu));
+    // The first poll's client gave up while the JWTs were being signed and retried at once.
+    const [first, retry] = await Promise.all([poll(emu, body.pendingRef), poll(emu, body.pendingRef)]);
+    expect(first.status).toBe(200);
+    expect(retry.status).toBe(200);
+    expect(retry.body.refreshJwt).toBe(first.body.refreshJwt);
+    // Once answered, the pendingRef is spent.
+    expectError(await poll(emu, body.pendingRef), 'unknownPendingRef');
+  });
+});
