@@ -23,7 +23,12 @@ const { createEmulator } = await import(`${DIST}/testing.js`);
 // Many simulated users share 127.0.0.1; in production each would be its own client (IP).
 const emulator = createEmulator({ rateLimit: false });
 const server = await emulator.listen();
-const client = new sdk.EnchantedLinkClient({ projectId: emulator.projectId, baseUrl: server.url });
+// Unlimited budget for the same reason: one client stands for many browsers, each with its own budget.
+const client = new sdk.EnchantedLinkClient({
+  projectId: emulator.projectId,
+  baseUrl: server.url,
+  requestBudget: new sdk.RequestBudget({ requests: Number.POSITIVE_INFINITY }),
+});
 const tab = new Worker(new URL('verify-tab.mjs', import.meta.url), {
   workerData: { dist: DIST, projectId: emulator.projectId, baseUrl: server.url },
 });

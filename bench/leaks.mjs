@@ -9,9 +9,14 @@ const BATCH = 500;
 const SEED = Number(process.argv.find((a) => a.startsWith('--seed='))?.split('=')[1] ?? 7);
 if (typeof globalThis.gc !== 'function') throw new Error('run with --expose-gc');
 
-const { EnchantedLinkClient } = await importSdk();
+const { EnchantedLinkClient, RequestBudget } = await importSdk();
 const random = prng(SEED);
-const client = new EnchantedLinkClient({ projectId: 'P2bench00000000000000000000', fetch: pendingFetch(random) });
+// Unlimited budget: the polls must reach the fetch to be aborted mid-request, not wait in the budget's queue.
+const client = new EnchantedLinkClient({
+  projectId: 'P2bench00000000000000000000',
+  fetch: pendingFetch(random),
+  requestBudget: new RequestBudget({ requests: Number.POSITIVE_INFINITY }),
+});
 const outcomes = { abortedBeforeCall: 0, aborted: 0, settledOtherwise: 0 };
 const reason = new Error('bench abort');
 

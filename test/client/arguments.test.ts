@@ -3,12 +3,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import { assertEmail, assertHttpUrl, assertNonEmptyString, assertOptionalObject, assertPositiveNumber } from '../../src/client/arguments.js';
 import { EnchantedLinkClient, EnchantedLinkError, InvalidArgumentError, type ClientOptions, type FetchFunction } from '../../src/index.js';
-import { EMAIL, LINK, PROJECT_ID, SESSION } from '../helpers/fixtures.js';
+import { unlimitedBudget, EMAIL, LINK, PROJECT_ID, SESSION } from '../helpers/fixtures.js';
 import { settle, thrown } from '../helpers/settle.js';
 
 // Every request goes through this stub, so "no request reached the server" is "the stub was never called".
 const fetch = vi.fn<FetchFunction>(async () => Response.json({ ...LINK, ...SESSION }));
-const client = new EnchantedLinkClient({ projectId: PROJECT_ID, fetch });
+const client = new EnchantedLinkClient({ projectId: PROJECT_ID, fetch, ...unlimitedBudget() });
 const MAX_DELAY = 2 ** 31 - 1;
 const REFRESH_JWT = 'eyJ.refresh.jwt';
 

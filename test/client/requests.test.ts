@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import packageJson from '../../package.json' with { type: 'json' };
 import { DescopeError, EnchantedLinkClient, type FetchFunction } from '../../src/index.js';
 import { API, descopeError, json, pending, PROJECT_ID, SESSION, useMockServer } from '../helpers/msw.js';
+import { unlimitedBudget } from '../helpers/fixtures.js';
 
 // Paths spelled out from the wire spec, not imported from src, so a wrong path in src fails here.
 const SIGN_IN_OR_UP = '/v1/auth/enchantedlink/signup-in/email';
@@ -19,8 +20,8 @@ const LINK = { linkId: '42', pendingRef: 'ref-7f3a', maskedEmail: 'a***@example.
 const USER = { name: 'Ada Lovelace', givenName: 'Ada', familyName: 'Lovelace', email: 'ada@example.com', phone: '+15551234567' };
 
 const { server, seen } = useMockServer();
-const client = new EnchantedLinkClient({ projectId: PROJECT_ID, redirectUrl: REDIRECT });
-const bare = new EnchantedLinkClient({ projectId: PROJECT_ID });
+const client = new EnchantedLinkClient({ projectId: PROJECT_ID, redirectUrl: REDIRECT, ...unlimitedBudget() });
+const bare = new EnchantedLinkClient({ projectId: PROJECT_ID, ...unlimitedBudget() });
 
 /** Answers every POST on any host with `body`, and records the full URL of each request. */
 function answerEverywhere(body: object) {

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DescopeError, EnchantedLinkClient, type Session } from '../../src/index.js';
 import { createEmulator, EMULATOR_ERRORS, type EmulatorServer } from '../../src/testing/index.js';
+import { unlimitedBudget } from '../helpers/fixtures.js';
 
 const ADA = 'ada@example.com';
 const emu = createEmulator({ users: [{ loginId: ADA, name: 'Ada' }] });
@@ -11,7 +12,7 @@ let client: EnchantedLinkClient;
 
 beforeAll(async () => {
   server = await emu.listen();
-  client = new EnchantedLinkClient({ projectId: emu.projectId, baseUrl: server.url });
+  client = new EnchantedLinkClient({ projectId: emu.projectId, baseUrl: server.url, ...unlimitedBudget() });
 });
 afterAll(() => server.close());
 beforeEach(() => emu.reset());

@@ -8,6 +8,7 @@ import { SessionValidator } from 'enchanted-link/server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLoginHandler, type LogEntry } from '../../examples/node-server/app.js';
 import { createEmulator, type EmulatorServer } from '../../src/testing/index.js';
+import { unlimitedBudget } from '../helpers/fixtures.js';
 
 /** Shifts the emulator's clock, to issue sessions that are already expired. */
 let clockOffsetMs = 0;
@@ -24,7 +25,7 @@ beforeAll(async () => {
   app = createServer();
   await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
   appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
-  const client = new EnchantedLinkClient({ projectId: emulator.projectId, baseUrl: emulatorServer.url, redirectUrl: `${appUrl}/verify` });
+  const client = new EnchantedLinkClient({ projectId: emulator.projectId, baseUrl: emulatorServer.url, redirectUrl: `${appUrl}/verify`, ...unlimitedBudget() });
   sdk = client;
   const sessions = new SessionValidator({ projectId: emulator.projectId, baseUrl: emulatorServer.url });
   app.on('request', createLoginHandler({ client, sessions, log: (entry) => logs.push(entry), poll: { interval: 20, maxInterval: 20 } }));

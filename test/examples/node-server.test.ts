@@ -8,6 +8,7 @@ import { createLoginHandler, type LogEntry } from '../../examples/node-server/ap
 import { PATHS } from '../../src/protocol/paths.js';
 import { createEmulator, type EmulatorServer } from '../../src/testing/index.js';
 import { formFields, postVerify } from './confirm-link.js';
+import { unlimitedBudget } from '../helpers/fixtures.js';
 
 const emulator = createEmulator();
 let emulatorServer: EmulatorServer;
@@ -89,6 +90,7 @@ beforeAll(async () => {
     projectId: emulator.projectId,
     baseUrl: emulatorServer.url,
     redirectUrl: `${appUrl}/verify`,
+    ...unlimitedBudget(),
     fetch: (input, init) => {
       if (String(input instanceof Request ? input.url : input).endsWith(PATHS.pendingSession)) timeline.push('poll');
       return fetch(input, init);
@@ -177,7 +179,7 @@ describe('examples/node-server', () => {
   });
 
   it('answers pending when nobody clicked within its wait, and the login stays usable', async () => {
-    const client = new EnchantedLinkClient({ projectId: emulator.projectId, baseUrl: emulatorServer.url });
+    const client = new EnchantedLinkClient({ projectId: emulator.projectId, baseUrl: emulatorServer.url, ...unlimitedBudget() });
     const short = createServer(createLoginHandler({ client, log: () => {}, waitMs: 3 * POLL_MS, poll: { interval: POLL_MS } }));
     await new Promise<void>((resolve) => short.listen(0, '127.0.0.1', resolve));
     try {

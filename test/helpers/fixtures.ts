@@ -1,6 +1,7 @@
 // The values the tests share, defined once: the project, the user, and what Descope answers a send and
 // a poll with. The endpoint paths are the SDK's own (PATHS); test/client/requests.test.ts pins them to the spec.
 export { PATHS } from '../../src/protocol/paths.js';
+import { RequestBudget } from '../../src/poll/request-budget.js';
 
 /** A 28-character project ID (a regional one has 32). */
 export const PROJECT_ID = 'P2aAc4T2V93bddihGEx2Ryhc8e5Z';
@@ -24,3 +25,10 @@ export const SESSION = {
   firstSeen: false,
   user: { userId: 'U1', loginIds: [EMAIL], email: EMAIL, name: 'Ada', TOTP: false, OAuth: {} },
 };
+
+/**
+ * Client options for tests that send many requests through one client but are not about its request budget:
+ * every client paces itself to 90 requests a minute by default, which would turn those tests into minutes of
+ * waiting. A fresh budget each time, so no test's pause carries into the next.
+ */
+export const unlimitedBudget = () => ({ requestBudget: new RequestBudget({ requests: Number.POSITIVE_INFINITY }) });

@@ -19,6 +19,7 @@ import {
   type Group,
   type Method,
 } from './helpers.js';
+import { unlimitedBudget } from '../helpers/fixtures.js';
 
 trackUnhandledRejections();
 
@@ -116,7 +117,7 @@ function clientFor(id: string, fault: string, persistent: boolean) {
     sent.count++;
     return globalThis.fetch(...args);
   };
-  return { client: new EnchantedLinkClient({ projectId: PROJECT_ID, baseUrl: `${server.url}/${id}`, timeout, headers: SECRET_HEADERS, fetch }), sent };
+  return { client: new EnchantedLinkClient({ projectId: PROJECT_ID, baseUrl: `${server.url}/${id}`, timeout, headers: SECRET_HEADERS, fetch, ...unlimitedBudget() }), sent };
 }
 
 const matrix = (table: typeof FAULTS, persistent: boolean) =>
@@ -166,7 +167,7 @@ describe('a custom fetch answering Response.error() (the Fetch spec\'s network e
   it.each(ALL_METHODS)('%s handles it as a network error', async (method) => {
     let calls = 0;
     const fetch = async () => (calls++ === 0 ? Response.error() : Response.json(validAnswer(method).body));
-    const client = new EnchantedLinkClient({ projectId: PROJECT_ID, fetch });
+    const client = new EnchantedLinkClient({ projectId: PROJECT_ID, fetch, ...unlimitedBudget() });
     const outcome = await settle(METHODS[method].call(client), { within: 5_000 });
     if (['getSession', 'pollSession'].includes(method)) {
       expect(outcome).toEqual({ kind: 'resolved', value: validAnswer(method).value });
@@ -207,7 +208,7 @@ describe('the sign-in flow on the emulator server, with its injected faults', ()
     const emulator = createEmulator();
     const http = await emulator.listen();
     try {
-      const client = new EnchantedLinkClient({ projectId: emulator.projectId, baseUrl: http.url, timeout: 1_000, headers: SECRET_HEADERS });
+      const client = new EnchantedLinkClient({ projectId: emulator.projectId, baseUrl: http.url, timeout: 1_000, headers: SECRET_HEADERS, ...unlimitedBudget() });
       const poll = { timeout: 2_000, maxFailures: 1 };
       emulator.injectFault({ type: 'drop-connection' }, { times: 3 });
       expect(await settle(METHODS[method].call(client, undefined, poll), { within: 8_000 })).toMatchObject({ kind: 'rejected', error: { name: 'NetworkError' } });
