@@ -102,9 +102,9 @@ describe('the example app', () => {
     const polls: string[] = [];
     signIn.on('request', (request) => request.url().endsWith(PATHS.pendingSession) && polls.push(request.url()));
 
-    // The control: moving the clock past the interval makes the page poll again.
+    // The control: moving the clock past the interval (2.5 s by default) makes the page poll again.
     const secondPoll = signIn.waitForResponse((response) => response.url().endsWith(PATHS.pendingSession), WAIT);
-    await signIn.clock.runFor(1_000);
+    await signIn.clock.runFor(2_500);
     await secondPoll;
     await signIn.locator('#status', { hasText: '2×' }).waitFor(WAIT);
     const before = posts(PATHS.pendingSession).length;
