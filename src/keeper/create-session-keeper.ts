@@ -3,6 +3,7 @@ import { DescopeError } from '../errors/descope-error.js';
 import type { EnchantedLinkError } from '../errors/enchanted-link-error.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { RateLimitError } from '../errors/rate-limit-error.js';
+import { channel as openChannel } from '../poll/wake-ups.js';
 import type { CallOptions } from '../types/client-options.js';
 import type { Session } from '../types/session.js';
 
@@ -166,6 +167,7 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
   const { storage = 'memory', key = 'enchanted-link.session', refreshBefore = 60_000 } = options;
   assertNonEmptyString(key, 'key');
   assertDelay(refreshBefore, 'refreshBefore');
+  // 'localStorage' is the one named storage that every tab of the origin shares.
   const name = storage === 'xss-exposed-localStorage' ? 'localStorage' : storage;
   // Checked as a string: a plain-JavaScript caller may pass anything, e.g. a bare 'localStorage'.
   if (typeof name === 'string' && name !== 'memory' && name !== 'sessionStorage' && name === (storage as string)) {
@@ -180,14 +182,22 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
   let detach: (() => void) | undefined;
   let channel: BroadcastChannel | undefined;
   const listeners = new Set<(state: KeptSession) => void>();
-  const current = () => (snapshot.status === 'signed-in' ? snapshot.session : undefined);
+  const current = () => (snapshot as { session?: Session }).session; // none when signed out
 
-  // The stored text as this tab last read or wrote it. Each write stamps it, so a tab can tell that
+  // The stored text as this tab last read or wrote it. Each write stamps it (`at`), so a tab can tell that
   // another one refreshed even when Descope answered with the same JWTs (same claims, same second).
   let seen: string | null = null;
+  // The stored text another tab posted on the channel after its refresh (localStorage only). Chromium
+  // propagates a localStorage write to the other tabs asynchronously, so the tab given the lock next may
+  // still read the old text; the message was posted before the lock was let go.
+  let heard: string | undefined;
   const read = (): Session | undefined => {
+    const stored = store ? store.getItem(key) : seen;
+    // Nothing stored (signed out) wins; else the later stamp. A text starts with its stamp (`{"at":` and 13
+    // digits until the year 2286), so comparing the texts compares the stamps.
+    seen = stored && heard! > stored ? heard! : stored;
     try {
-      const { session } = JSON.parse((seen = store!.getItem(key)) ?? '{}') as { session?: Session };
+      const { session } = JSON.parse(seen ?? '{}') as { session?: Session };
       if (typeof session?.sessionJwt === 'string') return session;
     } catch {
       // An unreadable value is no session.
@@ -195,10 +205,11 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
     return undefined;
   };
   const write = (session: Session | undefined) => {
-    seen = session ? JSON.stringify({ session, at: Date.now() }) : null;
+    seen = session ? JSON.stringify({ at: Date.now(), session }) : null;
+    heard = undefined; // this tab's own write is the newest it knows, whatever the clock did
     try {
-      if (seen) store!.setItem(key, seen);
-      else store!.removeItem(key);
+      if (seen) store?.setItem(key, seen);
+      else store?.removeItem(key);
     } catch {
       // A full or blocked storage keeps the session in memory only.
     }
@@ -209,12 +220,10 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
     clearTimeout(timer);
     dueAt = Infinity;
     snapshot = Object.freeze(session ? { status: 'signed-in', session } : { status: 'signed-out', error });
-    if (session?.sessionExpiration) schedule(refreshDelay(session));
+    // `refreshBefore` ahead of the expiry, or at half the remaining life of a shorter session.
+    const left = (session?.sessionExpiration ?? 0) * 1000 - Date.now();
+    if (session?.sessionExpiration) schedule(Math.max(left - refreshBefore, left / 2, 0));
     for (const listener of [...listeners]) listener(snapshot);
-  };
-  const refreshDelay = ({ sessionExpiration = 0 }: Session) => {
-    const left = sessionExpiration * 1000 - Date.now();
-    return Math.max(left - refreshBefore, left / 2, 0);
   };
   const schedule = (ms: number) => {
     clearTimeout(timer);
@@ -231,17 +240,31 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
     if (active) return;
     active = true;
     const page = globalThis as unknown as Record<string, SessionStorageLike | undefined>;
-    store ??= typeof name === 'object' ? name : (name !== 'memory' && page[name]) || memoryStorage();
+    // No store: the memory of this keeper (`seen`), also where a named storage is missing or blocked (reading
+    // `localStorage` throws where the user blocks site data).
+    try {
+      store ??= typeof name === 'object' ? name : name !== 'memory' ? page[name] : undefined;
+    } catch {
+      // Memory, then.
+    }
     adopt(read());
     if (typeof document !== 'object') return;
-    // Another tab signed out everywhere: this tab's session was ended by Descope too. (A channel never
-    // hears its own messages.)
-    channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(key) : undefined;
-    if (channel) channel.onmessage = () => end();
+    // Trust: any script of the origin can post on this channel, and the same scripts can read and write the
+    // origin's localStorage (same origin, same storage partition). So the channel is trusted exactly as far as
+    // that storage is. 'signed-out' (another tab signed out everywhere, so Descope ended this session too) can
+    // make a tab forget its session, as removing the stored one could. A stored session is heard only with
+    // localStorage, where such a script could write the same text to the storage anyway, and only in the
+    // shape a keeper writes (then `read` checks it as it checks the storage); sessions of memory and
+    // sessionStorage never travel on the channel nor are taken from it. A channel never hears its own messages.
+    channel = openChannel(key);
+    if (channel) {
+      channel.onmessage = ({ data }: MessageEvent<unknown>) =>
+        data === 'signed-out' ? end() : name == 'localStorage' && typeof data == 'string' && /^\{"at":\d{13},"session":\{/.test(data) && ((heard = data), adopt(read()));
+    }
     // Another tab of a shared storage refreshed or signed out.
     const onStorage = (event: StorageEvent) => event.key === key && adopt(read());
     // A background tab's timer may be throttled past the due time.
-    const onVisible = () => document.visibilityState === 'visible' && Date.now() >= dueAt && void refresh();
+    const onVisible = () => !document.hidden && Date.now() >= dueAt && void refresh();
     addEventListener('storage', onStorage);
     document.addEventListener('visibilitychange', onVisible);
     detach = () => {
@@ -253,26 +276,30 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
   };
 
   const locked = (task: () => Promise<void>) =>
-    typeof navigator === 'object' && navigator.locks ? navigator.locks.request(`${key}.refresh`, task) : task();
+    globalThis.navigator?.locks ? navigator.locks.request(`${key}.refresh`, task) : task();
 
   const refresh = (): Promise<Session | undefined> => {
     activate();
     const before = seen;
     inflight ??= locked(async () => {
-      // What another tab wrote while this one waited for the lock wins over a second refresh.
+      // What another tab wrote (or posted) while this one waited for the lock wins over a second refresh.
       const stored = read();
       if (before != seen || !stored?.refreshJwt) return adopt(stored);
       try {
         const fresh = await client.refreshSession(stored.refreshJwt);
-        // Signed out (or signed in anew) during the request: that wins over the answer.
+        // Signed out, signed in anew or refreshed by another tab during the request: that wins over the answer.
         if (current()?.sessionJwt !== stored.sessionJwt) return;
         // Descope may keep the refresh JWT (and omit it) or rotate it.
         const session = { ...stored, ...fresh, refreshJwt: fresh.refreshJwt ?? stored.refreshJwt };
         write(session);
+        // Posted before the lock is let go: the next tab to get it may not see the storage write yet.
+        if (name == 'localStorage') channel?.postMessage(seen);
         adopt(session);
       } catch (error) {
+        // Likewise: a refusal of a refresh JWT that is no longer the current one ends nothing.
+        if (current()?.sessionJwt !== stored.sessionJwt) return;
         if (error instanceof DescopeError && error.status < 500 && !(error instanceof RateLimitError)) end(error);
-        else schedule(Math.max(((error as RateLimitError).retryAfter || 0) * 1000, RETRY));
+        else schedule(Math.max((error as RateLimitError).retryAfter * 1000 || 0, RETRY));
       }
     })
       .then(current)
@@ -301,7 +328,7 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
       const session = current();
       let error: EnchantedLinkError | undefined;
       try {
-        if (session?.refreshJwt) await (everywhere ? client.signOutAll : client.signOut).call(client, session.refreshJwt);
+        if (session?.refreshJwt) await client[everywhere ? 'signOutAll' : 'signOut'](session.refreshJwt);
       } catch (cause) {
         error = cause as EnchantedLinkError;
       }
@@ -311,19 +338,9 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
     dispose() {
       clearTimeout(timer);
       detach?.();
-      detach = undefined;
       active = false;
       snapshot = SIGNED_OUT; // re-read on the next use
       listeners.clear();
     },
-  };
-}
-
-function memoryStorage(): SessionStorageLike {
-  const values = new Map<string, string>();
-  return {
-    getItem: (key) => values.get(key) ?? null,
-    setItem: (key, value) => void values.set(key, value),
-    removeItem: (key) => void values.delete(key),
   };
 }

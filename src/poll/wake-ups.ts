@@ -19,8 +19,9 @@ export const ANSWER_WAIT_MS = 400;
 
 type Port = BroadcastChannel | undefined;
 
-const channel = (): Port =>
-  typeof document === 'object' && typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL) : undefined;
+/** A channel of this origin named `name`, in a page that has BroadcastChannel; `undefined` elsewhere. */
+export const channel = (name = CHANNEL): Port =>
+  typeof document === 'object' && typeof BroadcastChannel === 'function' ? new BroadcastChannel(name) : undefined;
 
 /** The two messages, each scoped to a project. */
 const verified = (projectId: string) => `verified:${projectId}`;

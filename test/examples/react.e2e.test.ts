@@ -129,12 +129,11 @@ const sessionJwt = (page: Page) =>
   });
 
 describe('the session keeper across two tabs', () => {
-  // Skipped: a known race, not yet fixed. With both refresh() calls made while the lock is held (the wait
-  // for `refreshCalled` below), the second tab often sends a second refresh: Chromium propagates a localStorage
-  // write to other renderer processes asynchronously, so the tab that gets the lock next can still read the
-  // old stamp and refresh again. The keeper needs a hand-over that does not rely on storage propagation
-  // (e.g. the new session posted on the keeper's channel before the lock is released).
-  it.skip('sends one refresh request when both tabs refresh at the same moment', async () => {
+  // Both refresh() calls are made while the lock is held (the wait for `refreshCalled` below). Chromium
+  // propagates a localStorage write to other renderer processes asynchronously, so the tab that gets the lock
+  // next may still read the old session from the storage: what keeps it from refreshing again is the session
+  // the first tab posts on the keeper's channel before letting the lock go.
+  it('sends one refresh request when both tabs refresh at the same moment', async () => {
     const [a, b] = [await tab('xss-exposed-localStorage'), await tab('xss-exposed-localStorage')];
     await signIn(a);
     await expect.poll(() => sessionJwt(b)).toBe(await sessionJwt(a));

@@ -1,4 +1,5 @@
-// The session keeper outside a page (no document, no Web Locks): timing, failures, storage, sign-out.
+// The session keeper outside a page (no document): timing, failures, storage, sign-out. Across tabs:
+// create-session-keeper.tabs.test.ts.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   createSessionKeeper,
@@ -207,6 +208,26 @@ describe('createSessionKeeper', () => {
     outsideAPage.set(session(1));
     expect(jwtOf(outsideAPage.getSnapshot())).toBe('session-1');
     outsideAPage.dispose();
+  });
+
+  it('keeps the session in memory where reading the named storage throws (site data blocked)', () => {
+    const original = Object.getOwnPropertyDescriptor(globalThis, 'localStorage');
+    Object.defineProperty(globalThis, 'localStorage', {
+      configurable: true,
+      get: () => {
+        throw new DOMException('Access is denied for this document.', 'SecurityError');
+      },
+    });
+    try {
+      const keeper = createSessionKeeper(fakeClient(), { storage: 'xss-exposed-localStorage' });
+      expect(keeper.getSnapshot().status).toBe('signed-out');
+      keeper.set(session(1));
+      expect(jwtOf(keeper.getSnapshot())).toBe('session-1');
+      keeper.dispose();
+    } finally {
+      if (original) Object.defineProperty(globalThis, 'localStorage', original);
+      else delete (globalThis as { localStorage?: unknown }).localStorage;
+    }
   });
 
   it('calls a subscriber at once, and no more after unsubscribing or dispose()', async () => {
