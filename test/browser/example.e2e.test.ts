@@ -1,12 +1,12 @@
 // The example app and the SDK in real headless Chromium, against the emulator over real HTTP.
 import { mkdirSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Page } from 'playwright';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { EnchantedLinkClient } from '../../src/index.js';
 import { PATHS } from '../../src/protocol/paths.js';
 import { EMULATOR_ERRORS } from '../../src/testing/index.js';
 import { startExampleApp } from './fixtures/app.js';
-import { launchChromium } from './fixtures/chromium.js';
+import { usePlaywright } from './fixtures/playwright.js';
 
 // Each test takes well under a second; the margin is for a busy 2-core CI machine.
 vi.setConfig({ testTimeout: 15_000 });
@@ -14,47 +14,35 @@ vi.setConfig({ testTimeout: 15_000 });
 const ARTIFACTS = 'test-artifacts/browser';
 const WAIT = { timeout: 5_000 };
 
-let app: Awaited<ReturnType<typeof startExampleApp>>;
-let browser: Browser;
-let context: BrowserContext;
 let emails = 0;
 const nextEmail = () => `user${++emails}@example.com`;
 
-beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  [app, browser] = await Promise.all([startExampleApp(), launchChromium()]);
-}, 30_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
+const pw = usePlaywright(startExampleApp, {
+  reset: (app) => {
+    app.skewClock(0);
+    app.emulator.clearFaults();
+  },
 });
-beforeEach(async () => {
-  context = await browser.newContext();
-});
-afterEach(async () => {
-  app.skewClock(0);
-  app.emulator.clearFaults();
-  await context.close();
-});
+beforeAll(() => void mkdirSync(ARTIFACTS, { recursive: true }));
 
 /** POSTs the emulator received on `path`, optionally only those whose body has `field === value`. */
 const posts = (path: string, field?: string, value?: string) =>
-  app.emulator.requests.filter(
+  pw.app.emulator.requests.filter(
     (r) => r.method === 'POST' && r.path === path && (field === undefined || (r.body as Record<string, unknown>)[field] === value),
   );
 
 /** Sends a link from Node (as another device would) with links that open `page` of the example. */
 async function sendLink(email: string, page = '/verify.html') {
-  const client = new EnchantedLinkClient({ projectId: app.emulator.projectId, baseUrl: app.api, redirectUrl: `${app.url}${page}` });
+  const client = new EnchantedLinkClient({ projectId: pw.app.emulator.projectId, baseUrl: pw.app.api, redirectUrl: `${pw.app.url}${page}` });
   const sent = await client.signInOrUp(email);
-  const link = app.emulator.lastEmail(email)!.links.find((each) => each.correct)!;
+  const link = pw.app.emulator.lastEmail(email)!.links.find((each) => each.correct)!;
   return { ...sent, link };
 }
 
 /** A blank page of the example's origin with the SDK as `window.EL`. */
 async function harness(search = ''): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${app.url}/harness.html${search}`);
+  const page = await pw.context.newPage();
+  await page.goto(`${pw.app.url}/harness.html${search}`);
   return page;
 }
 
@@ -63,18 +51,18 @@ const status = (page: Page, state: string) => page.locator(`#status[data-state="
 describe('the example app', () => {
   it('signs the user in when they open the right link from the email in a second tab', async () => {
     const email = nextEmail();
-    const signIn = await context.newPage();
-    await signIn.goto(`${app.url}/index.html`);
+    const signIn = await pw.context.newPage();
+    await signIn.goto(`${pw.app.url}/index.html`);
     await signIn.locator('#email').fill(email);
     await signIn.locator('#send').click();
     await status(signIn, 'waiting');
     const linkId = await signIn.locator('#link-id').textContent();
-    expect(await signIn.locator('#masked-email').textContent()).toBe(app.emulator.lastEmail(email)!.maskedEmail);
+    expect(await signIn.locator('#masked-email').textContent()).toBe(pw.app.emulator.lastEmail(email)!.maskedEmail);
 
     // The user picks the link whose number the page shows, among the three in the email.
-    const link = app.emulator.lastEmail(email)!.links.find((each) => each.number === linkId)!;
+    const link = pw.app.emulator.lastEmail(email)!.links.find((each) => each.number === linkId)!;
     expect(link.correct).toBe(true);
-    const verify = await context.newPage();
+    const verify = await pw.context.newPage();
     await verify.goto(link.url);
     expect(new URL(verify.url()).searchParams.has('t')).toBe(false);
     await verify.locator('#confirm').click(); // the person's click: Playwright's input is trusted
@@ -92,9 +80,9 @@ describe('the example app', () => {
   });
 
   it('cancels: the poll stops, no request follows, and neither timers nor wake-ups restart it', async () => {
-    const signIn = await context.newPage();
+    const signIn = await pw.context.newPage();
     await signIn.clock.install(); // the page's timers now run only when the test moves its clock on
-    await signIn.goto(`${app.url}/index.html`);
+    await signIn.goto(`${pw.app.url}/index.html`);
     await signIn.locator('#email').fill(nextEmail());
     await signIn.locator('#send').click();
     await status(signIn, 'waiting');
@@ -119,7 +107,7 @@ describe('the example app', () => {
       const channel = new BroadcastChannel('enchanted-link');
       channel.postMessage(`verified:${projectId}`);
       channel.close();
-    }, app.emulator.projectId);
+    }, pw.app.emulator.projectId);
     await signIn.clock.runFor(1_000);
     await signIn.evaluate(() => 0); // a round trip, so any request the page made is reported by now
     expect(polls).toEqual([]);
@@ -131,8 +119,8 @@ describe('the example app', () => {
     ['an empty t', () => '?t='],
     ['a garbled t', () => '?t=not-a-token%20%3Cscript%3E'],
   ])('shows a clear message on a verify page opened with %s', async (_, search) => {
-    const verify = await context.newPage();
-    await verify.goto(`${app.url}/verify.html${search()}`);
+    const verify = await pw.context.newPage();
+    await verify.goto(`${pw.app.url}/verify.html${search()}`);
     const garbled = search().includes('not-a-token');
     if (garbled) await verify.locator('#confirm').click();
     await status(verify, 'error');
@@ -143,8 +131,8 @@ describe('the example app', () => {
 
   it('shows a clear message on a verify page opened with an expired link', async () => {
     const { link } = await sendLink(nextEmail());
-    app.skewClock(301_000); // past the 5-minute link lifetime
-    const verify = await context.newPage();
+    pw.app.skewClock(301_000); // past the 5-minute link lifetime
+    const verify = await pw.context.newPage();
     await verify.goto(link.url);
     await verify.locator('#confirm').click();
     await status(verify, 'error');
@@ -158,7 +146,7 @@ describe('fast paths across tabs', () => {
   it('completes a waiting poll within 1 s of a verify in another tab, though its interval is 10 s', async () => {
     const { pendingRef, link } = await sendLink(nextEmail(), '/harness.html');
     const waiting = await harness();
-    const config = { projectId: app.emulator.projectId, baseUrl: app.api, pendingRef };
+    const config = { projectId: pw.app.emulator.projectId, baseUrl: pw.app.api, pendingRef };
     // Resolves after the first poll answered "pending": the 10 s wait has begun.
     await waiting.evaluate(
       ({ projectId, baseUrl, pendingRef }) =>
@@ -207,7 +195,7 @@ describe('verifyFromUrl in the browser', () => {
           error: reasons[0] && { name: reasons[0].name, errorCode: reasons[0].errorCode, argument: reasons[0].argument },
         };
       },
-      { projectId: app.emulator.projectId, baseUrl: app.api },
+      { projectId: pw.app.emulator.projectId, baseUrl: pw.app.api },
     );
 
   it('strips t from the address bar before its one request, keeping other parameters and the hash', async () => {
@@ -215,8 +203,8 @@ describe('verifyFromUrl in the browser', () => {
     const page = await harness(`?keep=1&t=${encodeURIComponent(link.token)}#step-2`);
     const result = await verifyTwice(page);
     expect(result.statuses).toEqual(['fulfilled', 'fulfilled']);
-    expect(result.seenAtRequest).toEqual([`${app.url}/harness.html?keep=1#step-2`]);
-    expect(result.href).toBe(`${app.url}/harness.html?keep=1#step-2`);
+    expect(result.seenAtRequest).toEqual([`${pw.app.url}/harness.html?keep=1#step-2`]);
+    expect(result.href).toBe(`${pw.app.url}/harness.html?keep=1#step-2`);
     expect(posts(PATHS.verify, 'token', link.token)).toHaveLength(1);
   });
 
@@ -231,7 +219,7 @@ describe('verifyFromUrl in the browser', () => {
 
   it('rejects an expired token with the DescopeError from verify', async () => {
     const { link } = await sendLink(nextEmail());
-    app.skewClock(301_000);
+    pw.app.skewClock(301_000);
     const result = await verifyTwice(await harness(`?t=${encodeURIComponent(link.token)}`));
     expect(result.error).toMatchObject({ name: 'DescopeError', errorCode: EMULATOR_ERRORS.linkExpired.errorCode });
   });
@@ -278,16 +266,16 @@ describe('the client in the browser', () => {
           };
         }
       },
-      { projectId: app.emulator.projectId, baseUrl: app.api, ...options },
+      { projectId: pw.app.emulator.projectId, baseUrl: pw.app.api, ...options },
     );
 
   it('rejects with the signal reason when aborted mid-request', async () => {
-    app.emulator.injectFault({ type: 'latency', ms: 3_000 }, { path: PATHS.signInOrUp });
+    pw.app.emulator.injectFault({ type: 'latency', ms: 3_000 }, { path: PATHS.signInOrUp });
     expect(await failure(await harness(), { abortAfterSend: true })).toEqual({ name: 'AbortError', isAbortReason: true, enchanted: false });
   });
 
   it('rejects a request slower than timeout with RequestTimeoutError', async () => {
-    app.emulator.injectFault({ type: 'latency', ms: 3_000 }, { path: PATHS.signInOrUp });
+    pw.app.emulator.injectFault({ type: 'latency', ms: 3_000 }, { path: PATHS.signInOrUp });
     expect(await failure(await harness(), { timeout: 150 })).toMatchObject({ name: 'RequestTimeoutError', timeout: 150, enchanted: true });
   });
 
@@ -299,13 +287,13 @@ describe('the client in the browser', () => {
     // Chromium silently resends a request once when a reused keep-alive socket closes without an answer.
     [{ type: 'drop-connection' } as const, 2, { name: 'NetworkError' }],
   ])('maps the %o fault to its error class', async (fault, times, expected) => {
-    app.emulator.injectFault(fault, { path: PATHS.signInOrUp, times });
+    pw.app.emulator.injectFault(fault, { path: PATHS.signInOrUp, times });
     expect(await failure(await harness())).toMatchObject({ ...expected, enchanted: true });
   });
 
   // A page can read Retry-After only when the server exposes it (the emulator does; see README on Descope).
   it('reads Retry-After from a cross-origin 429', async () => {
-    app.emulator.injectFault({ type: 'rate-limit', retryAfter: 30 }, { path: PATHS.signInOrUp });
+    pw.app.emulator.injectFault({ type: 'rate-limit', retryAfter: 30 }, { path: PATHS.signInOrUp });
     expect(await failure(await harness())).toMatchObject({ name: 'RateLimitError', retryAfter: 30 });
   });
 });

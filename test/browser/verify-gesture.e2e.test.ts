@@ -1,38 +1,23 @@
 // No verify without a person's gesture, shown end to end in headless Chromium (Playwright) against the
 // emulator over real HTTP, asserting on the emulator's request log: the example's verify page, the
 // emulator's own verify page, and the mail-scanner scene that motivated it.
-import type { Browser, BrowserContext, Page } from 'playwright';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Page } from 'playwright';
+import { describe, expect, it, vi } from 'vitest';
 import { EnchantedLinkClient } from '../../src/index.js';
 import { PATHS } from '../../src/protocol/paths.js';
 import { startExampleApp } from './fixtures/app.js';
-import { launchChromium } from './fixtures/chromium.js';
+import { usePlaywright } from './fixtures/playwright.js';
 
 vi.setConfig({ testTimeout: 20_000 });
 const WAIT = { timeout: 5_000 };
 
-let app: Awaited<ReturnType<typeof startExampleApp>>;
-let browser: Browser;
-let context: BrowserContext;
 let emails = 0;
 const nextEmail = () => `person${++emails}@corp.example`;
 
-beforeAll(async () => {
-  [app, browser] = await Promise.all([startExampleApp(), launchChromium()]);
-}, 30_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
-beforeEach(async () => {
-  context = await browser.newContext();
-});
-afterEach(async () => {
-  await context.close();
-});
+const pw = usePlaywright(startExampleApp);
 
 /** POSTs the emulator received on `path` (not the CORS preflights). */
-const posts = (path: string) => app.emulator.requests.filter((r) => r.method === 'POST' && r.path === path);
+const posts = (path: string) => pw.app.emulator.requests.filter((r) => r.method === 'POST' && r.path === path);
 
 /** Verify requests the emulator received for `token` (all of them without one). */
 const verifies = (token?: string) =>
@@ -40,14 +25,14 @@ const verifies = (token?: string) =>
 
 /** A sign-in started from Node, as another machine would; its links open `page`. */
 async function startSignIn(email: string, page: string) {
-  const client = new EnchantedLinkClient({ projectId: app.emulator.projectId, baseUrl: app.api, redirectUrl: page });
+  const client = new EnchantedLinkClient({ projectId: pw.app.emulator.projectId, baseUrl: pw.app.api, redirectUrl: page });
   const sent = await client.signInOrUp(email);
-  return { client, ...sent, links: app.emulator.lastEmail(email)!.links };
+  return { client, ...sent, links: pw.app.emulator.lastEmail(email)!.links };
 }
 
 /** Opens `url` and lets its scripts run until the network is quiet, as a scanner's headless browser does. */
 async function open(url: string): Promise<Page> {
-  const page = await context.newPage();
+  const page = await pw.context.newPage();
   await page.goto(url, { waitUntil: 'networkidle' });
   return page;
 }
@@ -56,7 +41,7 @@ const status = (page: Page, state: string) => page.locator(`#status[data-state="
 
 describe('the example verify page', () => {
   it('sends nothing on load nor on a script click, verifies on a real click, and says the session went elsewhere', async () => {
-    const { links } = await startSignIn(nextEmail(), `${app.url}/verify.html`);
+    const { links } = await startSignIn(nextEmail(), `${pw.app.url}/verify.html`);
     const { token, url } = links.find((l) => l.correct)!;
     const page = await open(url);
     expect(new URL(page.url()).searchParams.has('t')).toBe(false); // stripped at once, before any click
@@ -79,11 +64,11 @@ describe('the example verify page', () => {
 
   it('says the session went to the waiting tab when this browser started the sign-in', async () => {
     const email = nextEmail();
-    const signIn = await open(`${app.url}/index.html`);
+    const signIn = await open(`${pw.app.url}/index.html`);
     await signIn.locator('#email').fill(email);
     await signIn.locator('#send').click();
     await status(signIn, 'waiting');
-    const verify = await open(app.emulator.lastEmail(email)!.links.find((l) => l.correct)!.url);
+    const verify = await open(pw.app.emulator.lastEmail(email)!.links.find((l) => l.correct)!.url);
     await verify.locator('#confirm').click();
     await status(verify, 'verified');
     expect(await verify.locator('#title').textContent()).toBe("You're signed in");
@@ -94,8 +79,8 @@ describe('the example verify page', () => {
 
 describe('a mail scanner', () => {
   it.each([
-    ['the example verify page', () => `${app.url}/verify.html`],
-    ['the emulator’s own verify page', () => `${app.api}/verify`],
+    ['the example verify page', () => `${pw.app.url}/verify.html`],
+    ['the emulator’s own verify page', () => `${pw.app.api}/verify`],
   ])('opening all three links of a stranger’s sign-in on %s signs nobody in', async (_, page) => {
     // A stranger asks for a link to someone else's address and keeps polling for the session.
     const victim = nextEmail();
@@ -129,7 +114,7 @@ describe('a mail scanner', () => {
   });
 
   it('the control: the same scan of a page that verifies on load (the opt-out) hands the stranger the session', async () => {
-    const stranger = await startSignIn(nextEmail(), `${app.url}/harness.html`);
+    const stranger = await startSignIn(nextEmail(), `${pw.app.url}/harness.html`);
     const poll = stranger.client.pollSession(stranger.pendingRef, { interval: 500, maxInterval: 500 });
     for (const { url } of stranger.links) {
       const scanned = await open(url);
@@ -137,7 +122,7 @@ describe('a mail scanner', () => {
       await scanned.evaluate(
         ({ projectId, baseUrl }) =>
           window.EL.verifyFromUrl(new window.EL.EnchantedLinkClient({ projectId, baseUrl }), { acceptMailScannerRisk: true }).catch(() => {}),
-        { projectId: app.emulator.projectId, baseUrl: app.api },
+        { projectId: pw.app.emulator.projectId, baseUrl: pw.app.api },
       );
     }
     await expect(poll).resolves.toHaveProperty('refreshJwt');

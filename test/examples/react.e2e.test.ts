@@ -1,9 +1,9 @@
 // The React example and the session keeper in real headless Chromium, against the emulator over real HTTP:
 // the whole sign-in in the app, and the keeper across two tabs of one origin.
-import type { Browser, BrowserContext, Page } from 'playwright';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Page } from 'playwright';
+import { describe, expect, it, vi } from 'vitest';
 import { PATHS } from '../../src/protocol/paths.js';
-import { launchChromium } from '../browser/fixtures/chromium.js';
+import { usePlaywright } from '../browser/fixtures/playwright.js';
 import { startReactApp } from './fixtures/react-app.js';
 
 // Each test takes a second or two; the margin is for a busy 2-core CI machine.
@@ -13,37 +13,22 @@ const REFRESH = '/v1/auth/refresh';
 const LOGOUT_ALL = '/v1/auth/logoutall';
 const WAIT = { timeout: 8_000 };
 
-let app: Awaited<ReturnType<typeof startReactApp>>;
-let browser: Browser;
-let context: BrowserContext;
 let emails = 0;
 const nextEmail = () => `react${++emails}@example.com`;
-const count = (path: string) => app.emulator.requests.filter((r) => r.method === 'POST' && r.path === path).length;
+const count = (path: string) => pw.app.emulator.requests.filter((r) => r.method === 'POST' && r.path === path).length;
 const state = (page: Page, name: string) => page.locator(`#status[data-state="${name}"]`).waitFor(WAIT);
 
-beforeAll(async () => {
-  [app, browser] = await Promise.all([startReactApp(), launchChromium()]);
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
-beforeEach(async () => {
-  context = await browser.newContext();
-});
-afterEach(async () => {
-  await context.close();
-});
+const pw = usePlaywright(startReactApp, { startTimeout: 60_000 });
 
 describe('the React example', () => {
   it('signs in (waiting, resend, the right link in another tab), refreshes and signs out everywhere', async () => {
     const email = nextEmail();
-    const page = await context.newPage();
-    await page.goto(`${app.url}/index.html`);
+    const page = await pw.context.newPage();
+    await page.goto(`${pw.app.url}/index.html`);
     await page.locator('#email').fill(email);
     await page.locator('#send').click();
     await state(page, 'waiting');
-    expect(await page.locator('#masked-email').textContent()).toBe(app.emulator.lastEmail(email)!.maskedEmail);
+    expect(await page.locator('#masked-email').textContent()).toBe(pw.app.emulator.lastEmail(email)!.maskedEmail);
     expect(count(PATHS.signInOrUp)).toBe(1);
 
     // Resend is held back for the cooldown (500 ms in this build), then sends a new email.
@@ -51,12 +36,12 @@ describe('the React example', () => {
     await page.locator('#resend:not([disabled])').click(WAIT);
     await page.locator('#resend[disabled]').waitFor(WAIT);
     await expect.poll(() => count(PATHS.signInOrUp)).toBe(2);
-    const linkId = app.emulator.lastEmail(email)!.linkId;
+    const linkId = pw.app.emulator.lastEmail(email)!.linkId;
     await page.locator(`#link-id:text-is("${linkId}")`).waitFor(WAIT);
 
     // The user opens the link numbered as the page says, from the newest email, in another tab.
-    const link = app.emulator.lastEmail(email)!.links.find((each) => each.number === linkId)!;
-    const verify = await context.newPage();
+    const link = pw.app.emulator.lastEmail(email)!.links.find((each) => each.number === linkId)!;
+    const verify = await pw.context.newPage();
     await verify.goto(link.url);
     await verify.locator('#confirm').click(); // the person confirms: a scanner would not click
     await state(verify, 'verified');
@@ -78,8 +63,8 @@ describe('the React example', () => {
   });
 
   it('cancels a wait: the page says so and polls no more', async () => {
-    const page = await context.newPage();
-    await page.goto(`${app.url}/index.html`);
+    const page = await pw.context.newPage();
+    await page.goto(`${pw.app.url}/index.html`);
     await page.locator('#email').fill(nextEmail());
     await page.locator('#send').click();
     await state(page, 'waiting');
@@ -93,14 +78,14 @@ describe('the React example', () => {
 
 /** A blank page of the example's origin with the SDK as `window.EL` and a keeper on shared storage as `window.keeper`. */
 async function tab(storage: 'xss-exposed-localStorage' | 'memory'): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${app.url}/harness.html`);
+  const page = await pw.context.newPage();
+  await page.goto(`${pw.app.url}/harness.html`);
   await page.evaluate(
     ({ projectId, baseUrl, storage }) => {
       const client = new window.EL.EnchantedLinkClient({ projectId, baseUrl });
       Object.assign(window, { client, keeper: window.EL.createSessionKeeper(client, { storage }) });
     },
-    { projectId: app.emulator.projectId, baseUrl: app.api, storage },
+    { projectId: pw.app.emulator.projectId, baseUrl: pw.app.api, storage },
   );
   return page;
 }
@@ -113,8 +98,8 @@ async function signIn(page: Page) {
     const { pendingRef } = await client.signInOrUp(email);
     keeper.set(await client.pollSession(pendingRef));
   }, email);
-  await expect.poll(() => app.emulator.lastEmail(email)).toBeDefined();
-  await app.emulator.click(email);
+  await expect.poll(() => pw.app.emulator.lastEmail(email)).toBeDefined();
+  await pw.app.emulator.click(email);
   await polled;
 }
 
