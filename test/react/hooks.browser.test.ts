@@ -70,6 +70,14 @@ describe('useEnchantedLink under StrictMode', () => {
     expect(sent(PATHS.signInOrUp)).toBe(1);
   });
 
+  it('unmounted right after start(): the send is abandoned and no poll follows', async () => {
+    flow.start('ada@example.com');
+    root.unmount(); // the send has not been answered yet
+    await new Promise((resolve) => setTimeout(resolve, 10 * POLL.interval));
+    expect(sent(PATHS.signInOrUp)).toBeLessThanOrEqual(1);
+    expect(sent(PATHS.pendingSession)).toBe(0);
+  });
+
   it('signs in and hands the session to the kept session', async () => {
     flow.start('grace@example.com');
     await until(() => flow.snapshot.status === 'waiting', 'waiting');
