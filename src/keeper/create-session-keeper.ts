@@ -44,11 +44,14 @@ export interface SessionStorageLike {
  * - `'sessionStorage'`: survives a reload of the tab, not its closing; not shared with other tabs (a
  *   duplicated tab starts with a copy). Stored on disk by some browsers for session restore.
  * - `'xss-exposed-localStorage'`: survives restarts and is shared by every tab of the origin (they sign
- *   out together and refresh once for all). **An XSS payload can read the refresh JWT and use it from
- *   anywhere until it expires**: use it only where the page's script supply is under control (strict CSP).
+ *   out together and refresh once for all: a refreshed session is also posted to the other tabs on a
+ *   `BroadcastChannel`, which reaches no script that could not read the storage). **An XSS payload can read
+ *   the refresh JWT and use it from anywhere until it expires**: use it only where the page's script supply
+ *   is under control (strict CSP).
  * - an object with `getItem`/`setItem`/`removeItem`, e.g. an encrypted or native store.
  *
- * A browser global named here is looked up on first use, never when the keeper is created.
+ * A browser global named here is looked up on first use, never when the keeper is created; where it is
+ * missing or blocked (reading `localStorage` throws where the user blocks site data), memory is used.
  *
  * @category Session keeper
  */
@@ -140,8 +143,10 @@ const MAX_DELAY = 2_147_483_647;
 /**
  * Creates a session keeper for a browser app: it refreshes the session before `sessionExpiration` and
  * when the page becomes visible again, one refresh at a time across the tabs of the origin (Web Locks;
- * where they are missing, one at a time per tab, checking the shared storage first), and tells
- * subscribers when the session changes or ends. Creating it has no side effect: storage and page events
+ * where they are missing, one at a time per tab, checking the shared storage first; with
+ * `'xss-exposed-localStorage'` the refreshed session is also handed to the next tab on a
+ * `BroadcastChannel`, since the storage reaches other tabs late), and tells subscribers when the session
+ * changes or ends. Creating it has no side effect: storage and page events
  * are touched on first use, so it can be created at module level of a server-rendered app.
  *
  * A session without `sessionExpiration` is never refreshed on a timer.
