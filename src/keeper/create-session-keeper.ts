@@ -189,29 +189,12 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
   const listeners = new Set<(state: KeptSession) => void>();
   const current = () => (snapshot as { session?: Session }).session; // none when signed out
 
-  // The stored text as this tab last read or wrote it. Each write stamps it (`at`), so a tab can tell that
-  // another one refreshed even when Descope answered with the same JWTs (same claims, same second).
+  // The stored text as this tab last read or wrote it, or as another tab handed it over. Each write stamps
+  // it, so a tab can tell that another one refreshed even when Descope answered with the same JWTs.
   let seen: string | null = null;
-  // The stored text another tab posted on the channel after its refresh (localStorage only). Chromium
-  // propagates a localStorage write to the other tabs asynchronously, so the tab given the lock next may
-  // still read the old text; the message was posted before the lock was let go.
-  let heard: string | undefined;
-  const read = (): Session | undefined => {
-    const stored = store ? store.getItem(key) : seen;
-    // Nothing stored (signed out) wins; else the later stamp. A text starts with its stamp (`{"at":` and 13
-    // digits until the year 2286), so comparing the texts compares the stamps.
-    seen = stored && heard! > stored ? heard! : stored;
-    try {
-      const { session } = JSON.parse(seen ?? '{}') as { session?: Session };
-      if (typeof session?.sessionJwt === 'string') return session;
-    } catch {
-      // An unreadable value is no session.
-    }
-    return undefined;
-  };
+  const read = () => parse((seen = store ? store.getItem(key) : seen));
   const write = (session: Session | undefined) => {
-    seen = session ? JSON.stringify({ at: Date.now(), session }) : null;
-    heard = undefined; // this tab's own write is the newest it knows, whatever the clock did
+    seen = session ? JSON.stringify({ session, at: Date.now() }) : null;
     try {
       if (seen) store?.setItem(key, seen);
       else store?.removeItem(key);
@@ -257,14 +240,15 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
     // Trust: any script of the origin can post on this channel, and the same scripts can read and write the
     // origin's localStorage (same origin, same storage partition). So the channel is trusted exactly as far as
     // that storage is. 'signed-out' (another tab signed out everywhere, so Descope ended this session too) can
-    // make a tab forget its session, as removing the stored one could. A stored session is heard only with
-    // localStorage, where such a script could write the same text to the storage anyway, and only in the
-    // shape a keeper writes (then `read` checks it as it checks the storage); sessions of memory and
-    // sessionStorage never travel on the channel nor are taken from it. A channel never hears its own messages.
+    // make a tab forget its session, as removing the stored one could. A stored session (another tab
+    // refreshed: see `refresh`) is taken only with localStorage, where such a script could write the same text
+    // to the storage anyway, and only if it parses as the storage must; sessions of memory and sessionStorage
+    // never travel on the channel nor are taken from it. A channel never hears its own messages.
     channel = openChannel(key);
     if (channel) {
-      channel.onmessage = ({ data }: MessageEvent<unknown>) =>
-        data === 'signed-out' ? end() : name == 'localStorage' && typeof data == 'string' && /^\{"at":\d{13},"session":\{/.test(data) && ((heard = data), adopt(read()));
+      // (A message that is no string is parsed as its text, which is all it can carry here.)
+      channel.onmessage = ({ data }: MessageEvent<string>) =>
+        data === 'signed-out' ? end() : name == 'localStorage' && parse(data) && adopt(parse((seen = data)));
     }
     // Another tab of a shared storage refreshed or signed out.
     const onStorage = (event: StorageEvent) => event.key === key && adopt(read());
@@ -287,8 +271,9 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
     activate();
     const before = seen;
     inflight ??= locked(async () => {
-      // What another tab wrote (or posted) while this one waited for the lock wins over a second refresh.
-      const stored = read();
+      // What another tab wrote or handed over while this one waited for the lock wins over a second refresh
+      // (once handed over, the storage is not read: it may not show the other tab's write yet).
+      const stored = before == seen ? read() : current();
       if (before != seen || !stored?.refreshJwt) return adopt(stored);
       try {
         const fresh = await client.refreshSession(stored.refreshJwt);
@@ -297,9 +282,13 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
         // Descope may keep the refresh JWT (and omit it) or rotate it.
         const session = { ...stored, ...fresh, refreshJwt: fresh.refreshJwt ?? stored.refreshJwt };
         write(session);
-        // Posted before the lock is let go: the next tab to get it may not see the storage write yet.
-        if (name == 'localStorage') channel?.postMessage(seen);
         adopt(session);
+        // Hand-over: Chromium passes a localStorage write to other tabs asynchronously, so the tab given the
+        // lock next may still read the old session and refresh it again. The session is posted on the channel,
+        // and the lock let go only once this tab's own second channel has heard it: the message has then gone
+        // out to every tab, ahead of the lock.
+        const echo = name == 'localStorage' && openChannel(key);
+        if (echo) await new Promise((heard) => ((echo.onmessage = heard), channel!.postMessage(seen))).finally(() => echo.close());
       } catch (error) {
         // Likewise: a refusal of a refresh JWT that is no longer the current one ends nothing.
         if (current()?.sessionJwt !== stored.sessionJwt) return;
@@ -348,4 +337,15 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
       listeners.clear();
     },
   };
+}
+
+/** A stored text's session, or none for a missing or malformed text. */
+function parse(text: string | null): Session | undefined {
+  try {
+    const { session } = JSON.parse(text!) as { session?: Session };
+    if (typeof session?.sessionJwt === 'string') return session;
+  } catch {
+    // An unreadable value is no session.
+  }
+  return undefined;
 }

@@ -117,17 +117,21 @@ describe('the session keeper across two tabs', () => {
   // Both refresh() calls are made while the lock is held (the wait for `refreshCalled` below). Chromium
   // propagates a localStorage write to other renderer processes asynchronously, so the tab that gets the lock
   // next may still read the old session from the storage: what keeps it from refreshing again is the session
-  // the first tab posts on the keeper's channel before letting the lock go.
+  // the first tab hands over on the keeper's channel before letting the lock go.
   it('sends one refresh request when both tabs refresh at the same moment', async () => {
     const [a, b] = [await tab('xss-exposed-localStorage'), await tab('xss-exposed-localStorage')];
     await signIn(a);
     await expect.poll(() => sessionJwt(b)).toBe(await sessionJwt(a));
     const refreshes = count(REFRESH);
 
-    // Hold the tabs' refresh lock from tab A, so both refreshes start while it is held, then let go.
-    await a.evaluate(() => {
-      void navigator.locks.request('enchanted-link.session.refresh', () => new Promise<void>((release) => Object.assign(window, { release })));
-    });
+    // Hold the tabs' refresh lock from tab A (granted before any refresh asks for it), so both refreshes start
+    // while it is held, then let go.
+    await a.evaluate(
+      () =>
+        new Promise<void>((held) => {
+          void navigator.locks.request('enchanted-link.session.refresh', () => new Promise<void>((release) => (Object.assign(window, { release }), held())));
+        }),
+    );
     const both = Promise.all(
       [a, b].map((page) =>
         page.evaluate(() => {

@@ -1,7 +1,8 @@
 // The keeper across tabs, modelled in process so the orders that race in a browser can be set one by one:
 // each tab has its own view of localStorage, which another tab's write reaches only when the test calls
 // `propagate` (Chromium propagates it to other renderers asynchronously); the tabs share one BroadcastChannel
-// bus (delivered at once, or held until `deliver`) and one Web Lock. Chromium itself: test/examples/react.e2e.test.ts.
+// bus (delivered at once, or held until `deliver`: then to every channel of the origin in one go, as the
+// browser sends it) and one Web Lock. Chromium itself: test/examples/react.e2e.test.ts.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSessionKeeper, DescopeError, type KeptSession, type Session, type SessionKeeper } from '../../src/index.js';
 
@@ -166,22 +167,42 @@ describe('the session keeper across tabs (localStorage)', () => {
     expect(a.client.refreshSession.mock.calls.length + b.client.refreshSession.mock.calls.length).toBe(2);
   });
 
-  it('keeps the other tab’s session when Descope refuses the refresh JWT that tab already replaced', async () => {
+  it('keeps the other tab’s session when Descope refuses the refresh JWT that tab already replaced (no Web Locks)', async () => {
+    vi.stubGlobal('navigator', {});
     const refused = new DescopeError('/v1/auth/refresh', { status: 401, errorCode: 'E061005', errorDescription: 'Revoked' });
-    // B's request goes out before A's message arrives, and is answered after it.
+    // Without a lock both requests go out; A's answer and hand-over come before B's refusal.
+    let first: Promise<unknown> | undefined;
     const [a, b] = twoTabs(
       async () => session(2),
       async () => {
-        deliver();
+        await first;
         throw refused;
       },
     );
-    held = [];
-    await a.keeper.refresh();
+    first = a.keeper.refresh();
     await expect(b.keeper.refresh()).resolves.toMatchObject({ sessionJwt: 'session-2' });
     expect(b.client.refreshSession).toHaveBeenCalledExactlyOnceWith('refresh-1');
     expect(b.keeper.getSnapshot().status).toBe('signed-in');
     expect(b.local.has(KEY)).toBe(true); // B did not clear the storage the tabs share
+  });
+
+  it('lets go of the lock only once the hand-over has gone out', async () => {
+    const [a, b] = twoTabs(async () => session(2), async () => session(3));
+    held = [];
+    const refreshedA = a.keeper.refresh();
+    await vi.advanceTimersByTimeAsync(0);
+    const refreshedB = b.keeper.refresh();
+    await vi.advanceTimersByTimeAsync(0);
+    // A refreshed and posted; until the message is out, neither A's refresh nor the lock is done.
+    expect(a.client.refreshSession).toHaveBeenCalledOnce();
+    let settled = false;
+    void refreshedB.then(() => (settled = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(settled).toBe(false);
+    deliver();
+    await expect(refreshedA).resolves.toMatchObject({ sessionJwt: 'session-2' });
+    await expect(refreshedB).resolves.toMatchObject({ sessionJwt: 'session-2' });
+    expect(b.client.refreshSession).not.toHaveBeenCalled();
   });
 
   it('signs out when the storage is cleared, whatever was heard before', async () => {
@@ -198,7 +219,7 @@ describe('the session keeper across tabs (localStorage)', () => {
   it('ignores a message that is not a stored session', async () => {
     const [, b] = twoTabs(async () => session(2), async () => session(3));
     const other = new FakeChannel(KEY);
-    for (const data of ['hello', 42, null, { session: session(9) }, [JSON.stringify({ at: Date.now(), session: session(9) })], '{"at":1,"session":{}}', `{"session":${JSON.stringify(session(9))},"at":${Date.now()}}`]) {
+    for (const data of ['hello', 42, null, { session: session(9) }, '{"at":1,"session":{}}', '{"session":{"sessionJwt":7}}', '[1,2]']) {
       other.postMessage(data);
     }
     expect(jwtOf(b.keeper.getSnapshot())).toBe('session-1');
