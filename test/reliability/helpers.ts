@@ -97,32 +97,17 @@ export const METHODS: Record<Method, MethodInfo> = {
   },
   // The session calls carry the refresh JWT in the Authorization header; a retry after an attempt that may
   // have reached Descope could spend a rotated or revoked token, so all but `me` retry like the sends.
-  refreshSession: {
-    group: 'send',
-    shape: 'session',
-    path: PATHS.refresh,
-    call: (c, signal) => c.refreshSession(SECRETS.refreshJwt, opt(signal)),
-  },
-  signOut: {
-    group: 'send',
-    shape: 'empty',
-    path: PATHS.logout,
-    call: (c, signal) => c.signOut(SECRETS.refreshJwt, opt(signal)),
-  },
-  signOutAll: {
-    group: 'send',
-    shape: 'empty',
-    path: PATHS.logoutAll,
-    call: (c, signal) => c.signOutAll(SECRETS.refreshJwt, opt(signal)),
-  },
-  me: {
-    group: 'idempotent',
-    shape: 'user',
-    path: PATHS.me,
-    call: (c, signal) => c.me(SECRETS.refreshJwt, opt(signal)),
-  },
+  refreshSession: sessionCall('refreshSession', 'send', 'session', PATHS.refresh),
+  signOut: sessionCall('signOut', 'send', 'empty', PATHS.logout),
+  signOutAll: sessionCall('signOutAll', 'send', 'empty', PATHS.logoutAll),
+  me: sessionCall('me', 'idempotent', 'user', PATHS.me),
 };
 export const ALL_METHODS = Object.keys(METHODS) as Method[];
+
+/** A session call: the refresh JWT (sent in the Authorization header) is its only argument. */
+function sessionCall(name: 'refreshSession' | 'signOut' | 'signOutAll' | 'me', group: Group, shape: Shape, path: string): MethodInfo {
+  return { group, shape, path, call: (c, signal) => c[name](SECRETS.refreshJwt, opt(signal)) };
+}
 
 function opt(signal: AbortSignal | undefined): { signal?: AbortSignal } {
   return signal ? { signal } : {};
