@@ -12,7 +12,10 @@ function ticks(max) {
   return Array.from({ length: Math.ceil(max / step) + 1 }, (_, i) => i * step);
 }
 
-/** @param points `{ sdk, label, isDefault, latencyMedian (ms), requestsPerLogin }` from bench/polling.mjs. */
+/**
+ * @param points `{ sdk, label, isDefault, interval (ms, fixed-interval points only), latencyMedian (ms), requestsPerLogin }`
+ *   from bench/polling.mjs's sweep.
+ */
 export function pollingChart(points) {
   const xs = ticks(Math.max(...points.map((p) => p.latencyMedian / 1000)));
   const ys = ticks(Math.max(...points.map((p) => p.requestsPerLogin)));
@@ -37,7 +40,7 @@ export function pollingChart(points) {
   out.push(`<text transform="translate(18 ${H / 2}) rotate(-90)" text-anchor="middle">poll requests per login (mean)</text>`);
   for (const sdk of ['ours', 'core-js-sdk']) {
     // The fixed-interval sweep (and core-js-sdk's default, which is its 1 s point) as one curve.
-    const curve = points.filter((p) => p.sdk === sdk && (sdk === 'core-js-sdk' || !p.isDefault)).sort((a, b) => a.interval - b.interval);
+    const curve = points.filter((p) => p.sdk === sdk && p.interval !== undefined).sort((a, b) => a.interval - b.interval);
     const path = curve.map((p, i) => `${i ? 'L' : 'M'}${x(p.latencyMedian / 1000).toFixed(1)},${y(p.requestsPerLogin).toFixed(1)}`).join(' ');
     out.push(`<path d="${path}" fill="none" stroke="${COLORS[sdk]}" stroke-width="2"/>`);
     for (const p of curve) {
@@ -45,6 +48,15 @@ export function pollingChart(points) {
       const interval = p.interval ? `${p.interval / 1000} s` : '';
       out.push(`<text x="${x(p.latencyMedian / 1000) + 7}" y="${y(p.requestsPerLogin) - 6}" fill="${COLORS[sdk]}">${interval}</text>`);
     }
+  }
+  // Other schedules (not a fixed interval, not a default) as hollow points, labelled up and right on a
+  // leader line, clear of the curves' point labels.
+  for (const p of points.filter((p) => p.interval === undefined && !p.isDefault)) {
+    const [cx, cy] = [x(p.latencyMedian / 1000), y(p.requestsPerLogin)];
+    const color = COLORS[p.sdk];
+    out.push(`<circle cx="${cx}" cy="${cy}" r="4" fill="white" stroke="${color}" stroke-width="2"><title>${esc(p.label)}</title></circle>`);
+    out.push(`<line x1="${cx + 3}" y1="${cy - 4}" x2="${cx + 15}" y2="${cy - 35}" stroke="${color}"/>`);
+    out.push(`<text x="${cx + 18}" y="${cy - 38}" fill="${color}">${esc(p.label)}</text>`);
   }
   for (const p of points.filter((p) => p.isDefault)) {
     const cx = x(p.latencyMedian / 1000);
@@ -65,7 +77,7 @@ export function pollingChart(points) {
     out.push(`<line x1="${W - 400}" y1="${ly}" x2="${W - 380}" y2="${ly}" stroke="${COLORS[sdk]}" stroke-width="2"/>`);
     out.push(`<text x="${W - 375}" y="${ly + 4}">${esc(text)}</text>`);
   });
-  out.push(`<text x="${W - 400}" y="${M.top + 50}">◇ = each SDK's defaults</text>`);
+  out.push(`<text x="${W - 400}" y="${M.top + 50}">◇ = each SDK's defaults, ○ = another schedule</text>`);
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }

@@ -3,7 +3,8 @@
 // against a bare `ky.post(…).json()` with the same retry and timeout settings (ky is our HTTP layer, so
 // it is the floor) and against @descope/core-js-sdk. Then the same sends on an in-process fetch stub (no
 // I/O), with the pieces in between, to show what our own code costs apart from the network stack.
-// Interleaved rounds (order reversed every other round), median of the per-round ratios.
+// Interleaved rounds in which every candidate takes every position equally often, median of the per-round
+// ratios.
 import ky from 'ky';
 import * as z from 'zod/mini';
 import { emit, importSdk, median, progress } from './lib.mjs';
@@ -11,7 +12,9 @@ import { PROJECT_ID, RETRY, SEND_PATH, TIMEOUT, sendCalls, startLoopbackServer }
 import { fig, format, ratio, target } from './result.mjs';
 import { linkFetch } from './stub-fetch.mjs';
 
-const ROUNDS = Number(process.env.OVERHEAD_ROUNDS ?? 20);
+// A multiple of 6 and of 10: every position of the order (see `orderOf`) as often for the 3 loopback and
+// the 5 stub candidates.
+const ROUNDS = Number(process.env.OVERHEAD_ROUNDS ?? 30);
 const LOOPBACK_CALLS = 200;
 const STUB_CALLS = 400;
 const TARGET_RATIO = 1.1;
@@ -28,6 +31,19 @@ async function batch(fn, calls) {
   return { cpu: (user + system) / calls, wall: ((performance.now() - wall) * 1000) / calls };
 }
 
+/**
+ * The order of round `round`: rotated by one every two rounds and reversed every other round, so over
+ * 2 × n rounds each of n candidates runs in each position equally often (for 3, every order once). Only
+ * reversing, as this part first did, kept the middle candidate (bare ky) in the middle of every round, and
+ * the position alone moved the ours / bare ky ratio: 1.10–1.31 with ours at the ends, 0.71–0.92 with ours
+ * in the middle (same code and machine, 2026-12-02), against 0.76–0.88 with this rotation.
+ */
+function orderOf(names, round) {
+  const shift = Math.floor(round / 2) % names.length;
+  const rotated = [...names.slice(shift), ...names.slice(0, shift)];
+  return round % 2 ? rotated.reverse() : rotated;
+}
+
 /** Interleaved rounds over `candidates`; per candidate the median CPU and wall per call, and the per-round CPU ratios to `base`. */
 async function measure(label, candidates, calls, warmup, base) {
   const names = Object.keys(candidates);
@@ -36,7 +52,7 @@ async function measure(label, candidates, calls, warmup, base) {
   const wall = Object.fromEntries(names.map((n) => [n, []]));
   const ratios = Object.fromEntries(names.map((n) => [n, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 ? [...names].reverse() : names;
+    const order = orderOf(names, round);
     const times = {};
     for (const name of order) times[name] = await batch(candidates[name], calls);
     for (const name of names) {
@@ -104,8 +120,9 @@ emit({
     `Client CPU per send call (\`process.cpuUsage()\`, user + system of the client process, all its threads), not wall time.
 Over real loopback HTTP: a static-answer server in another process (bench/loopback.mjs, keep-alive); \`client.signInOrUp()\`
 against a bare \`ky.post(…).json()\` with our send settings (timeout ${TIMEOUT / 1000} s, retry limit ${RETRY.limit} on ${RETRY.statusCodes.join('/')}, the same
-headers) and @descope/core-js-sdk's \`enchantedLink.signUpOrIn\`. ${ROUNDS} interleaved rounds of ${LOOPBACK_CALLS} sequential calls each (order
-reversed every other round, after a warm-up); ratios are taken per round and their median reported. Then the same on an
+headers) and @descope/core-js-sdk's \`enchantedLink.signUpOrIn\`. ${ROUNDS} interleaved rounds of ${LOOPBACK_CALLS} sequential calls each, after a warm-up; the
+order rotates so that every candidate runs in every position equally often (with a fixed order, the position alone was seen
+to move a ratio by over 20 %); ratios are taken per round and their median reported. Then the same on an
 in-process fetch stub (no I/O; ${STUB_CALLS} calls a round) with the pieces between a raw fetch and ours.`,
   ],
   tables: [

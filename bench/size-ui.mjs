@@ -1,11 +1,10 @@
 // Size of the sign-in flow store, the session keeper and the React entry, each measured as what it adds
-// to an app's bundle (esbuild, browser, minified, gzip -9), and proof that the main entry's typical use
-// carries none of them. `node bench/size-ui.mjs` exits 1 over budget (part of `npm run size`).
+// to an app's bundle (bundled as bench/size.mjs does: esbuild, browser, minified, gzip -9), and proof that
+// the main entry's typical use carries none of them. `node bench/size-ui.mjs` exits 1 over budget (part of `npm run size`).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
 import { DIST, kb } from './lib.mjs';
+import { bundleSize } from './size.mjs';
 
 const INDEX = JSON.stringify(join(DIST, 'index.js'));
 const REACT = JSON.stringify(join(DIST, 'react.js'));
@@ -60,22 +59,12 @@ export function App() {
 `;
 
 async function measure(contents) {
-  const result = await build({
-    stdin: { contents, resolveDir: DIST, sourcefile: 'entry.js', loader: 'js' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
+  const { code, min, gzip } = await bundleSize(contents, {
     external: ['react'],
     // dist/react.js imports the main entry by name; the repo's tsconfig would map that name to src/.
     alias: { 'enchanted-link': join(DIST, 'index.js') },
-    write: false,
-    outfile: 'bundle.js',
-    logLevel: 'silent',
   });
-  const code = result.outputFiles[0].contents;
-  return { code: new TextDecoder().decode(code), min: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength };
+  return { code: new TextDecoder().decode(code), min, gzip };
 }
 
 export async function measureUiSize() {

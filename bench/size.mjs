@@ -63,7 +63,12 @@ function partOf(path) {
   return 'other deps';
 }
 
-async function measure(contents) {
+/**
+ * Bundles `contents` (an entry module resolved from dist/) the way the size figures are defined: esbuild,
+ * browser, ESM, minified, es2022, gzip level 9. `options` adds esbuild options (externals, aliases).
+ * Also used by bench/size-ui.mjs, so every size figure is measured the same way.
+ */
+export async function bundleSize(contents, options = {}) {
   const result = await build({
     stdin: { contents, resolveDir: DIST, sourcefile: 'entry.js', loader: 'js' },
     bundle: true,
@@ -75,11 +80,15 @@ async function measure(contents) {
     write: false,
     outfile: 'bundle.js',
     logLevel: 'silent',
+    ...options,
   });
   const code = result.outputFiles[0].contents;
-  const min = code.byteLength;
-  const gzip = gzipSync(code, { level: 9 }).byteLength;
-  const [output] = Object.values(result.metafile.outputs);
+  return { code, min: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength, metafile: result.metafile };
+}
+
+async function measure(contents) {
+  const { min, gzip, metafile } = await bundleSize(contents);
+  const [output] = Object.values(metafile.outputs);
   const parts = {};
   for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
     const name = partOf(path);

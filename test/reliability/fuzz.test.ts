@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EnchantedLinkClient, InvalidArgumentError, isEnchantedLinkError, type FetchFunction } from '../../src/index.js';
 import { fuzzRuns } from '../helpers/fuzz.js';
 import { settle } from '../helpers/settle.js';
-import { ALL_METHODS, METHODS, PROJECT_ID, SECRET_HEADERS, trackUnhandledRejections, type Method } from './helpers.js';
+import { ALL_METHODS, METHODS, PROJECT_ID, SECRET_HEADERS, trackUnhandledRejections, type Method, type Shape } from './helpers.js';
 
 trackUnhandledRejections();
 // Only timers and Date: performance.now() stays real, to report the runtime.
@@ -65,14 +65,17 @@ function expectedSuccess(method: Method, status: number, text: string | null): {
   const body = parse(text);
   if (!body.ok) return undefined;
   const ok = status >= 200 && status <= 299;
-  if (method === 'verifyToken') return ok && isObject(body.value) ? { value: undefined } : undefined;
-  switch (METHODS[method].group) {
-    case 'send':
+  switch (METHODS[method].shape) {
+    case 'link':
       return ok && validLink(body.value) ? { value: body.value } : undefined;
-    case 'idempotent':
+    case 'empty':
+      return ok && isObject(body.value) ? { value: undefined } : undefined;
+    case 'user':
+      return ok && validUser(body.value) ? { value: body.value } : undefined;
+    case 'pending-or-session':
       if (ok && validSession(body.value)) return { value: body.value };
       return validPending(status, body.value) ? { value: undefined } : undefined;
-    case 'poll':
+    case 'session':
       return ok && validSession(body.value) ? { value: body.value } : undefined;
   }
 }
@@ -162,14 +165,12 @@ const answer = (shape: fc.Arbitrary<Record<string, Json>>): fc.Arbitrary<Answer>
     { weight: 1, arbitrary: fc.constant<Answer>({ kind: 'error-response' }) },
   );
 
-const SHAPE: Record<Method, fc.Arbitrary<Record<string, Json>>> = {
-  signInOrUp: validShapes.link,
-  signIn: validShapes.link,
-  signUp: validShapes.link,
-  updateUserEmail: validShapes.link,
-  verifyToken: validShapes.empty,
-  getSession: validShapes.session,
-  pollSession: validShapes.session,
+const SHAPE: Record<Shape, fc.Arbitrary<Record<string, Json>>> = {
+  link: validShapes.link,
+  empty: validShapes.empty,
+  user: user as fc.Arbitrary<Record<string, Json>>,
+  'pending-or-session': validShapes.session,
+  session: validShapes.session,
 };
 
 // ---- The property -------------------------------------------------------------------------------------
@@ -190,7 +191,7 @@ describe('fuzzed responses', () => {
     const started = performance.now();
     const count = (tally[method] = { resolved: 0, rejected: 0 });
     await fc.assert(
-      fc.asyncProperty(answer(SHAPE[method]), async (reply) => {
+      fc.asyncProperty(answer(SHAPE[METHODS[method].shape]), async (reply) => {
         const client = new EnchantedLinkClient({ projectId: PROJECT_ID, fetch: fetchAnswering(reply), timeout: 1_000, headers: SECRET_HEADERS });
         const outcome = await settle(METHODS[method].call(client, undefined, { timeout: 30_000, maxFailures: 3 }));
         const success = reply.kind === 'http' ? expectedSuccess(method, reply.status, reply.text) : undefined;

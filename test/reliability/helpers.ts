@@ -1,4 +1,4 @@
-// Shared by the reliability tests: the secrets every call carries, the seven methods, a raw HTTP server
+// Shared by the reliability tests: the secrets every call carries, every method that sends a request, a raw HTTP server
 // for faults that need the socket, and unhandled-rejection tracking.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -26,11 +26,26 @@ export const SECRETS = {
 /** Headers every test client sends: a management key where a careless app might put one. */
 export const SECRET_HEADERS = { 'x-descope-management-key': SECRETS.managementKey, 'x-api-key': SECRETS.apiKey };
 
-export type Method = 'signInOrUp' | 'signIn' | 'signUp' | 'updateUserEmail' | 'verifyToken' | 'getSession' | 'pollSession';
+export type Method =
+  | 'signInOrUp'
+  | 'signIn'
+  | 'signUp'
+  | 'updateUserEmail'
+  | 'verifyToken'
+  | 'getSession'
+  | 'pollSession'
+  | 'refreshSession'
+  | 'signOut'
+  | 'signOutAll'
+  | 'me';
+/** How a method is retried: sends (and anything that spends a credential) only after 429/503. */
 export type Group = 'send' | 'idempotent' | 'poll';
+/** What a successful answer looks like (§7): a link, `{}`, a session, a session or "pending", a user. */
+export type Shape = 'link' | 'empty' | 'session' | 'pending-or-session' | 'user';
 
 interface MethodInfo {
   group: Group;
+  shape: Shape;
   path: string;
   /** Calls the method with every secret it can carry; `poll` adds poll options. */
   call: (client: EnchantedLinkClient, signal?: AbortSignal, poll?: Record<string, unknown>) => Promise<unknown>;
@@ -39,42 +54,60 @@ interface MethodInfo {
 export const METHODS: Record<Method, MethodInfo> = {
   signInOrUp: {
     group: 'send',
+    shape: 'link',
     path: PATHS.signInOrUp,
     call: (c, signal) => c.signInOrUp('ada@example.com', opt(signal)),
   },
   signIn: {
     group: 'send',
+    shape: 'link',
     path: PATHS.signIn,
     call: (c, signal) => c.signIn('ada@example.com', { loginOptions: { stepup: true }, refreshJwt: SECRETS.refreshJwt, ...opt(signal) }),
   },
   signUp: {
     group: 'send',
+    shape: 'link',
     path: PATHS.signUp,
     call: (c, signal) => c.signUp('ada@example.com', { user: { name: 'Ada' }, ...opt(signal) }),
   },
   updateUserEmail: {
     group: 'send',
+    shape: 'link',
     path: PATHS.updateEmail,
     call: (c, signal) => c.updateUserEmail('ada@example.com', 'ada@new.example', { refreshJwt: SECRETS.refreshJwt, ...opt(signal) }),
   },
   verifyToken: {
     // Retried like the sends: a verify that reached the server used the token.
     group: 'send',
+    shape: 'empty',
     path: PATHS.verify,
     call: (c, signal) => c.verifyToken(SECRETS.token, { pkceVerifier: SECRETS.pkceVerifier, ...opt(signal) }),
   },
   getSession: {
     group: 'idempotent',
+    shape: 'pending-or-session',
     path: PATHS.pendingSession,
     call: (c, signal) => c.getSession(SECRETS.pendingRef, opt(signal)),
   },
   pollSession: {
     group: 'poll',
+    shape: 'session',
     path: PATHS.pendingSession,
     call: (c, signal, poll) => c.pollSession(SECRETS.pendingRef, { interval: 10, ...poll, ...opt(signal) }),
   },
+  // The session calls carry the refresh JWT in the Authorization header; a retry after an attempt that may
+  // have reached Descope could spend a rotated or revoked token, so all but `me` retry like the sends.
+  refreshSession: sessionCall('refreshSession', 'send', 'session', PATHS.refresh),
+  signOut: sessionCall('signOut', 'send', 'empty', PATHS.logout),
+  signOutAll: sessionCall('signOutAll', 'send', 'empty', PATHS.logoutAll),
+  me: sessionCall('me', 'idempotent', 'user', PATHS.me),
 };
 export const ALL_METHODS = Object.keys(METHODS) as Method[];
+
+/** A session call: the refresh JWT (sent in the Authorization header) is its only argument. */
+function sessionCall(name: 'refreshSession' | 'signOut' | 'signOutAll' | 'me', group: Group, shape: Shape, path: string): MethodInfo {
+  return { group, shape, path, call: (c, signal) => c[name](SECRETS.refreshJwt, opt(signal)) };
+}
 
 function opt(signal: AbortSignal | undefined): { signal?: AbortSignal } {
   return signal ? { signal } : {};
@@ -82,14 +115,17 @@ function opt(signal: AbortSignal | undefined): { signal?: AbortSignal } {
 
 export const SESSION = { sessionJwt: 'a.b.c', refreshJwt: SECRETS.refreshJwt, user: { userId: 'U1', email: 'ada@example.com' } };
 
-/** The body a method succeeds with, and what it then resolves to. */
-export const VALID: Record<Group, { body: unknown; value: unknown }> = {
-  send: { body: LINK, value: LINK },
-  idempotent: { body: {}, value: undefined },
-  poll: { body: SESSION, value: SESSION },
+export const USER = { userId: 'U1', email: 'ada@example.com', name: 'Ada' };
+
+/** The body each shape succeeds with, and what the method then resolves to. */
+const VALID: Record<Shape, { body: unknown; value: unknown }> = {
+  link: { body: LINK, value: LINK },
+  empty: { body: {}, value: undefined },
+  session: { body: SESSION, value: SESSION },
+  'pending-or-session': { body: SESSION, value: SESSION },
+  user: { body: USER, value: USER },
 };
-export const validAnswer = (method: Method) =>
-  method === 'getSession' ? { body: SESSION, value: SESSION } : method === 'verifyToken' ? VALID.idempotent : VALID[METHODS[method].group];
+export const validAnswer = (method: Method) => VALID[METHODS[method].shape];
 
 /** Fails the file if any promise rejection went unhandled while it ran. */
 export function trackUnhandledRejections(): unknown[] {

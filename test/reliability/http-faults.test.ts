@@ -162,14 +162,14 @@ describe.each([
 });
 
 describe('a custom fetch answering Response.error() (the Fetch spec\'s network error)', () => {
-  // Treated exactly like a network error: sends and verify reject with NetworkError without a second
-  // attempt; getSession retries it; pollSession rides it out.
+  // Treated exactly like a network error: sends, verify and the calls that spend a refresh JWT reject with
+  // NetworkError without a second attempt; getSession and me retry it; pollSession rides it out.
   it.each(ALL_METHODS)('%s handles it as a network error', async (method) => {
     let calls = 0;
     const fetch = async () => (calls++ === 0 ? Response.error() : Response.json(validAnswer(method).body));
     const client = new EnchantedLinkClient({ projectId: PROJECT_ID, fetch, ...unlimitedBudget() });
     const outcome = await settle(METHODS[method].call(client), { within: 5_000 });
-    if (['getSession', 'pollSession'].includes(method)) {
+    if (METHODS[method].group !== 'send') {
       expect(outcome).toEqual({ kind: 'resolved', value: validAnswer(method).value });
       expect(calls).toBe(2);
     } else {
