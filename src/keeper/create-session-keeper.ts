@@ -6,6 +6,7 @@ import { RateLimitError } from '../errors/rate-limit-error.js';
 import { channel as openChannel } from '../poll/wake-ups.js';
 import type { CallOptions } from '../types/client-options.js';
 import type { Session } from '../types/session.js';
+import { sleep } from '../utils/sleep.js';
 
 /**
  * What {@link createSessionKeeper} needs of a client: {@link EnchantedLinkClient} has it.
@@ -138,7 +139,7 @@ export interface SessionKeeper {
 
 const SIGNED_OUT: KeptSession = /* @__PURE__ */ Object.freeze({ status: 'signed-out', error: undefined });
 const RETRY = 10_000;
-const MAX_DELAY = 2_147_483_647;
+const MAX_DELAY = 2 ** 31 - 1;
 
 /**
  * Creates a session keeper for a browser app: it refreshes the session before `sessionExpiration` and
@@ -211,7 +212,7 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
     // `refreshBefore` ahead of the expiry, or at half the remaining life of a shorter session.
     const left = (session?.sessionExpiration ?? 0) * 1000 - Date.now();
     if (session?.sessionExpiration) schedule(Math.max(left - refreshBefore, left / 2, 0));
-    for (const listener of [...listeners]) listener(snapshot);
+    listeners.forEach((listener) => listener(snapshot));
   };
   const schedule = (ms: number) => {
     clearTimeout(timer);
@@ -265,7 +266,7 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
   };
 
   const locked = (task: () => Promise<void>) =>
-    globalThis.navigator?.locks ? navigator.locks.request(`${key}.refresh`, task) : task();
+    globalThis.navigator?.locks?.request(`${key}.refresh`, task) ?? task();
 
   const refresh = (): Promise<Session | undefined> => {
     activate();
@@ -286,9 +287,17 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
         // Hand-over: Chromium passes a localStorage write to other tabs asynchronously, so the tab given the
         // lock next may still read the old session and refresh it again. The session is posted on the channel,
         // and the lock let go only once this tab's own second channel has heard it: the message has then gone
-        // out to every tab, ahead of the lock.
+        // out to every tab, ahead of the lock. The echo comes within a millisecond; a second bounds the wait
+        // where it never comes (a polyfill that does not deliver within a tab, a page frozen mid-refresh): the
+        // lock is then let go anyway, at worst costing the next tab one extra refresh.
         const echo = name == 'localStorage' && openChannel(key);
-        if (echo) await new Promise((heard) => ((echo.onmessage = heard), channel!.postMessage(seen))).finally(() => echo.close());
+        if (echo) {
+          const heard = new AbortController();
+          echo.onmessage = () => heard.abort();
+          channel!.postMessage(seen);
+          await sleep(1_000, undefined, heard.signal);
+          echo.close();
+        }
       } catch (error) {
         // Likewise: a refusal of a refresh JWT that is no longer the current one ends nothing.
         if (current()?.sessionJwt !== stored.sessionJwt) return;

@@ -205,6 +205,36 @@ describe('the session keeper across tabs (localStorage)', () => {
     expect(b.client.refreshSession).not.toHaveBeenCalled();
   });
 
+  it('lets go of the lock after a second when its own hand-over never comes back (a channel that delivers nothing)', async () => {
+    const [a, b] = twoTabs(async () => session(2), async () => session(3));
+    held = []; // never delivered
+    const refreshedA = a.keeper.refresh();
+    const refreshedB = b.keeper.refresh();
+    let settledA = false;
+    void refreshedA.then(() => (settledA = true));
+    await vi.advanceTimersByTimeAsync(999);
+    expect(settledA).toBe(false);
+    expect(b.client.refreshSession).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(refreshedA).resolves.toMatchObject({ sessionJwt: 'session-2' });
+    // B never heard A and still reads the old session: the bounded cost is its own refresh, not a stuck lock.
+    await vi.advanceTimersByTimeAsync(1_000);
+    await expect(refreshedB).resolves.toMatchObject({ sessionJwt: 'session-3' });
+    expect(b.client.refreshSession).toHaveBeenCalledExactlyOnceWith('refresh-1');
+    expect(channels).toHaveLength(2); // each tab's own channel; the echo channels are closed
+  });
+
+  it('outside a page (no document: no channel), refreshes without waiting for a hand-over', async () => {
+    vi.stubGlobal('document', undefined);
+    const a = openTab(fakeClient(async () => session(2)));
+    a.keeper.set(session(1));
+    await expect(a.keeper.refresh()).resolves.toMatchObject({ sessionJwt: 'session-2' });
+    expect(posted).toEqual([]);
+    // The next refresh is the new session's (9 minutes on), not a retry 10 s later.
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    expect(a.client.refreshSession).toHaveBeenCalledOnce();
+  });
+
   it('signs out when the storage is cleared, whatever was heard before', async () => {
     const [a, b] = twoTabs(async () => session(2), async () => session(3));
     await a.keeper.refresh();
