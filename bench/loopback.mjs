@@ -2,7 +2,7 @@
 // static-answer Descope stand-in in its own process, so its CPU stays out of the client's figures: every
 // request gets the same link JSON at once (keep-alive on). `startLoopbackServer()` spawns it; `node
 // bench/loopback.mjs` is the child itself, and stops when its stdin closes (the parent went away).
-// `sendCalls(url)` builds the three ways to send one enchanted link that the parts compare.
+// `sendCalls(url)` builds the four ways to send one enchanted link that the parts compare.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +60,9 @@ export function startLoopbackServer() {
   });
 }
 
+/** The name of the bare ky candidate with retries off. */
+export const KY_NO_RETRY = 'bare ky.post().json(), retry: 0';
+
 /**
  * One send of `ada@example.com` each way, all against `url`: ours (`signInOrUp`), a bare
  * `ky.post(…).json()` with our retry and timeout settings and the same headers (our floor: ky is our
@@ -80,6 +83,9 @@ export async function sendCalls(url) {
   return {
     'enchanted-link signInOrUp': () => client.signInOrUp('ada@example.com'),
     'bare ky.post().json()': () => http.post(SEND_PATH, { json: { loginId: 'ada@example.com', loginOptions: {} } }).json(),
+    // ky with its retries off, as our client calls it (our own retry rule decides instead): with retries on,
+    // ky copies the request before every attempt, and that copy is most of what separates the two.
+    [KY_NO_RETRY]: () => http.post(SEND_PATH, { json: { loginId: 'ada@example.com', loginOptions: {} }, retry: 0 }).json(),
     'core-js-sdk signUpOrIn': async () => {
       const sent = await sdk.enchantedLink.signUpOrIn('ada@example.com');
       if (!sent.ok) throw new Error(`core-js-sdk send failed: ${JSON.stringify(sent.error)}`);

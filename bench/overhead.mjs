@@ -8,13 +8,13 @@
 import ky from 'ky';
 import * as z from 'zod/mini';
 import { emit, importSdk, median, progress } from './lib.mjs';
-import { PROJECT_ID, RETRY, SEND_PATH, TIMEOUT, sendCalls, startLoopbackServer } from './loopback.mjs';
+import { KY_NO_RETRY, PROJECT_ID, RETRY, SEND_PATH, TIMEOUT, sendCalls, startLoopbackServer } from './loopback.mjs';
 import { fig, format, ratio, target } from './result.mjs';
 import { linkFetch } from './stub-fetch.mjs';
 
-// A multiple of 6 and of 10: every position of the order (see `orderOf`) as often for the 3 loopback and
+// A multiple of 8 and of 10: every position of the order (see `orderOf`) as often for the 4 loopback and
 // the 5 stub candidates.
-const ROUNDS = Number(process.env.OVERHEAD_ROUNDS ?? 30);
+const ROUNDS = Number(process.env.OVERHEAD_ROUNDS ?? 40);
 const LOOPBACK_CALLS = 200;
 const STUB_CALLS = 400;
 const TARGET_RATIO = 1.1;
@@ -112,6 +112,7 @@ const us = (value) => fig(value, 'µs');
 const ours = loopback[OURS];
 const floor = loopback[KY];
 const core = loopback[CORE];
+const noRetry = loopback[KY_NO_RETRY];
 const stubExtra = stub[OURS].cpu - stub[KY].cpu;
 const loopExtra = ours.cpu - floor.cpu;
 emit({
@@ -120,7 +121,7 @@ emit({
     `Client CPU per send call (\`process.cpuUsage()\`, user + system of the client process, all its threads), not wall time.
 Over real loopback HTTP: a static-answer server in another process (bench/loopback.mjs, keep-alive); \`client.signInOrUp()\`
 against a bare \`ky.post(…).json()\` with our send settings (timeout ${TIMEOUT / 1000} s, retry limit ${RETRY.limit} on ${RETRY.statusCodes.join('/')}, the same
-headers) and @descope/core-js-sdk's \`enchantedLink.signUpOrIn\`. ${ROUNDS} interleaved rounds of ${LOOPBACK_CALLS} sequential calls each, after a warm-up; the
+headers), the same ky call with \`retry: 0\` (ky as our client calls it) and @descope/core-js-sdk's \`enchantedLink.signUpOrIn\`. ${ROUNDS} interleaved rounds of ${LOOPBACK_CALLS} sequential calls each, after a warm-up; the
 order rotates so that every candidate runs in every position equally often (with a fixed order, the position alone was seen
 to move a ratio by over 20 %); ratios are taken per round and their median reported. Then the same on an
 in-process fetch stub (no I/O; ${STUB_CALLS} calls a round) with the pieces between a raw fetch and ours.`,
@@ -141,6 +142,7 @@ in-process fetch stub (no I/O; ${STUB_CALLS} calls a round) with the pieces betw
   findings: [
     `Over loopback, a send costs the client ${format(us(ours.cpu))} of CPU with enchanted-link, ${format(us(floor.cpu))} with a bare ky call and ${format(us(core.cpu))} with core-js-sdk: ours is ${format(fig(ours.ratio, '×', 2))} bare ky (${ours.ratio <= TARGET_RATIO ? 'within' : 'over'} the ${format(fig(TARGET_RATIO, '×', 2))} target${ours.ratio <= TARGET_RATIO ? '' : ` by ${format(fig((ours.ratio / TARGET_RATIO - 1) * 100, '%'))}`}) and ${format(ratio(ours.cpu, core.cpu, 2))} core-js-sdk.`,
     `Ours costs ${format(us(Math.abs(loopExtra)))} of CPU per call ${loopExtra >= 0 ? 'more' : 'less'} than bare ky over loopback and ${format(us(Math.abs(stubExtra)))} ${stubExtra >= 0 ? 'more' : 'less'} on the stub, where bare ky's whole call is ${format(us(stub[KY].cpu))}: the network stack (undici, sockets) is ${format(fig(((floor.cpu - stub[KY].cpu) / floor.cpu) * 100, '%'))} of a bare ky call's CPU over loopback.`,
+    `Against ky with its retries off (how our client calls ky: our own retry rule decides), ours is ${format(ratio(ours.cpu, noRetry.cpu, 2))} (medians), ${format(us(Math.abs(ours.cpu - noRetry.cpu)))} a call ${ours.cpu >= noRetry.cpu ? 'more' : 'less'}; bare ky with retries off is ${format(fig(noRetry.ratio, '×', 2))} bare ky with them on (with retries on, ky copies the request before every attempt, so that it can send it again).`,
     core.cpu < floor.cpu
       ? `core-js-sdk spends less CPU than a bare ky call (${format(fig(core.ratio, '×', 2))}): it calls \`fetch\` directly, without ky's Request object, timeout signal and retry wrapper.`
       : `core-js-sdk spends at least as much CPU as a bare ky call (${format(fig(core.ratio, '×', 2))}).`,
