@@ -134,7 +134,9 @@ describe('pages', () => {
     const { linkId } = emu.lastEmail(ADA)!;
     // The number appears once: as the text of its own link, like the two others.
     expect(html.split(`>${linkId}<`)).toHaveLength(2);
-    expect(html.match(new RegExp(`\\b${linkId}\\b`, 'g'))).toHaveLength(1);
+    // Elsewhere, not at all; the send time is left out (its digits can be the number, e.g. 03 in 03:58).
+    const withoutTimes = html.replace(/<time[^>]*>[^<]*<\/time>/g, '');
+    expect(withoutTimes.match(new RegExp(`\\b${linkId}\\b`, 'g'))).toHaveLength(1);
   });
 
   it('escapes what a request put in the outbox, and does not link a javascript: URL', async () => {
