@@ -30,7 +30,7 @@ export type SessionCheck = (signal: AbortSignal, onWait: (ms: number) => void) =
  * exponential backoff, giving up after `maxFailures` in a row; anything else → reject at once.
  * `signal` and the deadline abort the request and the wait alike. In a page, a verify of `projectId`
  * announced by another tab or the page becoming visible ends a pending wait at once (one that comes during
- * a request skips the next pending wait), at most once per `interval`; waits for `Retry-After` and failure
+ * a request skips the next pending wait), at most once per `interval` for each of the two; waits for `Retry-After` and failure
  * backoff are never cut short.
  */
 export async function pollSession(check: SessionCheck, settings: PollSettings, projectId: string): Promise<Session> {

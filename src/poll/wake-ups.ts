@@ -29,23 +29,26 @@ const signedIn = (projectId: string) => `signed-in:${projectId}`;
 
 /**
  * Calls `wake` when another page of this origin announced a verify for `projectId`, or when this page
- * becomes visible again; at most once per `interval` ms, however many of those come. Returns the function
- * that closes the channel and removes the listener; `stop(true)` first answers the verify page that this
- * tab got the session.
+ * becomes visible again; at most once per `interval` ms for each of the two, however many of those come.
+ * Each has its own allowance so that a visibility change (switching back to the tab, which a browser or
+ * a test driver may also fire on its own) never uses up the one wake-up that a verify announcement gets:
+ * that one is the wake-up that finds the session. Returns the function that closes the channel and
+ * removes the listener; `stop(true)` first answers the verify page that this tab got the session.
  */
 export function watchWakeUps(wake: () => void, interval: number, projectId: string): (gotSession?: boolean) => void {
   const port = channel();
   if (!port) return () => {};
-  let last = -Infinity;
-  const wakeAtMostOncePerInterval = () => {
+  // The last wake-up by an announcement (0) and by a visibility change (1).
+  const last = [-Infinity, -Infinity];
+  const wakeAtMostOncePerInterval = (cause: 0 | 1) => {
     const now = Date.now();
-    if (now - last >= interval) {
-      last = now;
+    if (now - last[cause]! >= interval) {
+      last[cause] = now;
       wake();
     }
   };
-  port.onmessage = ({ data }) => data === verified(projectId) && wakeAtMostOncePerInterval();
-  const onVisible = () => document.visibilityState === 'visible' && wakeAtMostOncePerInterval();
+  port.onmessage = ({ data }) => data === verified(projectId) && wakeAtMostOncePerInterval(0);
+  const onVisible = () => document.visibilityState === 'visible' && wakeAtMostOncePerInterval(1);
   document.addEventListener('visibilitychange', onVisible);
   return (gotSession) => {
     if (gotSession) port.postMessage(signedIn(projectId));

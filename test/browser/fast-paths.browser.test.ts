@@ -4,12 +4,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EnchantedLinkClient, verifyFromUrl, type PollOptions } from '../../src/index.js';
 import { PATHS } from '../../src/protocol/paths.js';
 import { createEmulator } from '../../src/testing/emulator.js';
+import { unlimitedBudget } from '../helpers/fixtures.js';
 
 const emulator = createEmulator();
 // A client per test: its request budget (every client has one) keeps time, and fake clocks restart.
 let client: EnchantedLinkClient;
 beforeEach(() => {
-  client = new EnchantedLinkClient({ projectId: emulator.projectId, fetch: emulator.fetch });
+  client = new EnchantedLinkClient({ projectId: emulator.projectId, fetch: emulator.fetch, ...unlimitedBudget() });
 });
 
 const polls = () => emulator.requests.filter((r) => r.path === PATHS.pendingSession).length;

@@ -5,9 +5,10 @@ import { userEvent } from 'vitest/browser';
 import { EnchantedLinkClient, InvalidArgumentError, verifyFromUrl } from '../../src/index.js';
 import { PATHS } from '../../src/protocol/paths.js';
 import { createEmulator } from '../../src/testing/emulator.js';
+import { unlimitedBudget } from '../helpers/fixtures.js';
 
 const emulator = createEmulator();
-const client = new EnchantedLinkClient({ projectId: emulator.projectId, fetch: emulator.fetch });
+const client = new EnchantedLinkClient({ projectId: emulator.projectId, fetch: emulator.fetch, ...unlimitedBudget() });
 
 const verifies = () => emulator.requests.filter((r) => r.path === PATHS.verify).length;
 /** One turn of the event loop: whatever a click or a load would have sent is on its way by then. */

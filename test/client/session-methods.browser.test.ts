@@ -4,11 +4,12 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { DescopeError, EnchantedLinkClient } from '../../src/index.js';
 import { createEmulator } from '../../src/testing/index.js';
+import { unlimitedBudget } from '../helpers/fixtures.js';
 
 describe('after sign-in, in a page', () => {
   it('signs real JWTs, refreshes, reads the user and signs out', async () => {
     const emulator = createEmulator({ users: [{ loginId: 'ada@example.com' }] });
-    const client = new EnchantedLinkClient({ projectId: emulator.projectId, fetch: emulator.fetch });
+    const client = new EnchantedLinkClient({ projectId: emulator.projectId, fetch: emulator.fetch, ...unlimitedBudget() });
     const { pendingRef } = await client.signIn('ada@example.com');
     await emulator.click('ada@example.com');
     const session = await client.pollSession(pendingRef);

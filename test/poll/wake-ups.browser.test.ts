@@ -5,12 +5,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EnchantedLinkClient } from '../../src/index.js';
 import { PATHS } from '../../src/protocol/paths.js';
 import { createEmulator } from '../../src/testing/emulator.js';
+import { unlimitedBudget } from '../helpers/fixtures.js';
 
 const emulator = createEmulator();
 // A client per test: its request budget (every client has one) keeps time, and fake clocks restart.
 let client: EnchantedLinkClient;
 beforeEach(() => {
-  client = new EnchantedLinkClient({ projectId: emulator.projectId, fetch: emulator.fetch });
+  client = new EnchantedLinkClient({ projectId: emulator.projectId, fetch: emulator.fetch, ...unlimitedBudget() });
 });
 const VERIFIED = `verified:${emulator.projectId}`;
 
@@ -99,6 +100,24 @@ describe('the channel a waiting poll listens to', () => {
     for (let step = 0; step < 10; step++) await postFromAnotherTab(Array.from({ length: 100 }, () => VERIFIED));
     await vi.advanceTimersByTimeAsync(0);
     expect(polls() - before).toBeLessThanOrEqual(1);
+    stop();
+    await expect(session).rejects.toBe('done');
+  });
+
+  it('lets a visibility change not use up the early poll of a verify announcement; each adds at most one per interval', async () => {
+    const { stop, session } = await waiting(10_000);
+    // The tab comes to the front (the person switched back, or the browser fired it on its own)...
+    for (let i = 0; i < 20; i++) document.dispatchEvent(new Event('visibilitychange'));
+    await vi.advanceTimersByTimeAsync(0);
+    await vi.waitFor(() => expect(polls()).toBe(2)); // the first poll and one early poll
+    // ...and then the person verifies on another tab: that still wakes the poll at once.
+    await postFromAnotherTab(Array.from({ length: 20 }, () => VERIFIED));
+    await vi.advanceTimersByTimeAsync(0);
+    await vi.waitFor(() => expect(polls()).toBe(3));
+    for (let i = 0; i < 20; i++) document.dispatchEvent(new Event('visibilitychange'));
+    await postFromAnotherTab([VERIFIED]);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(polls()).toBe(3); // both allowances are used until the interval has passed
     stop();
     await expect(session).rejects.toBe('done');
   });

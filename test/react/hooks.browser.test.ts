@@ -7,9 +7,10 @@ import { createSessionKeeper, EnchantedLinkClient, type SessionKeeper } from '..
 import { PATHS } from '../../src/protocol/paths.js';
 import { createEmulator } from '../../src/testing/emulator.js';
 import { useEnchantedLink, useKeptSession, type UseEnchantedLinkResult, type UseKeptSessionResult } from '../../src/react/index.js';
+import { unlimitedBudget } from '../helpers/fixtures.js';
 
 const emulator = createEmulator();
-const client = new EnchantedLinkClient({ projectId: emulator.projectId, fetch: emulator.fetch });
+const client = new EnchantedLinkClient({ projectId: emulator.projectId, fetch: emulator.fetch, ...unlimitedBudget() });
 const POLL = { interval: 20, maxInterval: 20 };
 const sent = (path: string) => emulator.requests.filter((r) => r.path === path).length;
 
