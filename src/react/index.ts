@@ -50,7 +50,10 @@ const SIGNED_OUT: SessionKeeperSnapshot = /* @__PURE__ */ Object.freeze({ status
  *     return <p>Open the link numbered {snapshot.linkId}. <button onClick={cancel}>Cancel</button>
  *       <button disabled={!snapshot.canResend} onClick={resend}>Resend</button></p>;
  *   }
- *   return <form action={(data) => start(String(data.get('email')))}><input name="email" /></form>;
+ *   // onSubmit, not <form action={fn}>, which React 18 ignores (the browser would submit a GET).
+ *   return <form onSubmit={(event) => { event.preventDefault(); start(String(new FormData(event.currentTarget).get('email'))); }}>
+ *     <input name="email" type="email" required /> <button>Email me a link</button>
+ *   </form>;
  * }
  * ```
  */
