@@ -31,7 +31,7 @@ const fetch = async (input: Request) => {
   return Response.json(LINK);
 };
 
-const client = (requestBudget: RequestBudget, timeout = 10_000) => new EnchantedLinkClient({ projectId: PROJECT_ID, fetch, requestBudget, timeout });
+const client = (requestBudget: RequestBudget, timeout = 10_000) => new EnchantedLinkClient({ projectId: PROJECT_ID, fetch, requestBudget, timeoutMs: timeout });
 const outcome = (promise: Promise<unknown>) => promise.then((value) => ({ value }), (error: unknown) => ({ error }));
 
 beforeEach(() => {
@@ -145,7 +145,7 @@ describe('fair turns', () => {
     const c = client(budget, 60_000);
     const flood = Array.from({ length: 38 }, (_, i) => outcome(c.signInOrUp(`u${i}@example.com`)));
     const controller = new AbortController();
-    const poll = outcome(c.pollSession('ref-waiting-poll', { signal: controller.signal, interval: 500, timeout: 120_000 }));
+    const poll = outcome(c.pollSession('ref-waiting-poll', { signal: controller.signal, intervalMs: 500, timeoutMs: 120_000 }));
     await vi.advanceTimersByTimeAsync(20_000);
     controller.abort();
     await vi.advanceTimersByTimeAsync(60_000);
@@ -161,7 +161,7 @@ describe('fair turns', () => {
     const budget = new RequestBudget({ requests: 20, windowMs: 10_000 });
     const c = client(budget, 60_000);
     const controller = new AbortController();
-    const options = { signal: controller.signal, interval: 100, maxInterval: 100, timeout: 600_000 };
+    const options = { signal: controller.signal, intervalMs: 100, maxIntervalMs: 100, timeoutMs: 600_000 };
     const greedy = Array.from({ length: 30 }, () => outcome(c.pollSession('ref-greedy-sign-in', options)));
     const modest = outcome(c.pollSession('ref-modest-sign-in', options));
     await vi.advanceTimersByTimeAsync(60_000);
