@@ -131,7 +131,7 @@ describe('hostile Retry-After', () => {
     const out = keeper.signOut();
     await vi.advanceTimersByTimeAsync(2_000);
     await out;
-    expect(log.filter((entry) => entry.path === PATHS.logoutAll)).toHaveLength(1);
+    expect(log.filter((entry) => entry.path === PATHS.logout)).toHaveLength(1);
     expect(keeper.getSnapshot().status).toBe('signed-out');
     await vi.advanceTimersByTimeAsync(5_000);
     await read;
