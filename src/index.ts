@@ -5,7 +5,7 @@
  */
 export { EnchantedLinkClient } from './client/enchanted-link-client.js';
 export { readTokenFromUrl } from './client/read-token-from-url.js';
-export { verifyFromUrl, type VerifyFromUrlOptions, type VerifyResult } from './browser/verify-from-url.js';
+export { verifyFromUrl, type VerifyFromUrlOptions, type VerifyFromUrlResult } from './browser/verify-from-url.js';
 export {
   createSignInFlow,
   type SignInFlow,
@@ -22,14 +22,14 @@ export {
 } from './flow/create-sign-in-flow.js';
 export {
   createSessionKeeper,
-  type KeptSession,
+  type SessionKeeperSnapshot,
   type SessionKeeper,
   type SessionKeeperClient,
   type SessionKeeperOptions,
   type SessionKeeperStorage,
   type SessionStorageLike,
 } from './keeper/create-session-keeper.js';
-export { RequestBudget, type RequestBudgetOptions } from './poll/request-budget.js';
+export { RequestBudget, type RequestBudgetOptions } from './transport/request-budget.js';
 
 export { EnchantedLinkError, isEnchantedLinkError } from './errors/enchanted-link-error.js';
 export { InvalidArgumentError } from './errors/invalid-argument-error.js';

@@ -41,7 +41,7 @@ export interface VerifyFromUrlOptions {
  *
  * @category Client
  */
-export interface VerifyResult {
+export interface VerifyFromUrlResult {
   /**
    * Where the session went. The session never comes to the verify page: it goes to the tab or device that
    * started the sign-in and polls for it.
@@ -55,7 +55,7 @@ export interface VerifyResult {
 }
 
 // One verification per token per page: a token is single-use, so a second request could only fail.
-const verifications = new Map<string, Promise<VerifyResult>>();
+const verifications = new Map<string, Promise<VerifyFromUrlResult>>();
 // The address this page had after its token was stripped, and that token.
 let stripped: { href: string; token: string } | undefined;
 
@@ -101,7 +101,7 @@ let stripped: { href: string; token: string } | undefined;
  * }
  * ```
  */
-export async function verifyFromUrl(client: EnchantedLinkClient, options: VerifyFromUrlOptions = {}): Promise<VerifyResult> {
+export async function verifyFromUrl(client: EnchantedLinkClient, options: VerifyFromUrlOptions = {}): Promise<VerifyFromUrlResult> {
   assertOptionalObject(options, 'options');
   const { url, button, signal } = options;
   assertOptionalSignal(signal, 'signal');

@@ -68,7 +68,7 @@ describe('verifyFromUrl waits for a person', () => {
     const { url, pendingRef } = await link();
     let pending!: () => void;
     const firstPending = new Promise<void>((resolve) => (pending = resolve));
-    const session = client.pollSession(pendingRef, { interval: 10_000, onPoll: () => pending() });
+    const session = client.pollSession(pendingRef, { intervalMs: 10_000, onPoll: () => pending() });
     await firstPending;
     const result = verifyFromUrl(client, { button, url });
     await userEvent.click(button);

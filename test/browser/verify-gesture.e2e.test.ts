@@ -87,7 +87,7 @@ describe('a mail scanner', () => {
     const stranger = await startSignIn(victim, page());
     const controller = new AbortController();
     let settled: unknown;
-    const poll = stranger.client.pollSession(stranger.pendingRef, { interval: 500, maxInterval: 500, signal: controller.signal });
+    const poll = stranger.client.pollSession(stranger.pendingRef, { intervalMs: 500, maxIntervalMs: 500, signal: controller.signal });
     poll.then(
       (session) => (settled = session),
       (error) => (settled = error),
@@ -115,7 +115,7 @@ describe('a mail scanner', () => {
 
   it('the control: the same scan of a page that verifies on load (the opt-out) hands the stranger the session', async () => {
     const stranger = await startSignIn(nextEmail(), `${pw.app.url}/harness.html`);
-    const poll = stranger.client.pollSession(stranger.pendingRef, { interval: 500, maxInterval: 500 });
+    const poll = stranger.client.pollSession(stranger.pendingRef, { intervalMs: 500, maxIntervalMs: 500 });
     for (const { url } of stranger.links) {
       const scanned = await open(url);
       // What such a page's own script does on load.

@@ -105,7 +105,7 @@ const TSDOC_REACT_PRELUDE = `
 import * as react from 'enchanted-link/react';
 declare const keeper: ReturnType<typeof main.createSessionKeeper>;
 declare function SignIn(): React.ReactNode;
-const { useEnchantedLink, useKeptSession } = react;
+const { useSignInFlow, useSessionKeeper } = react;
 `;
 
 /** The public value names of each namespace the prelude imports, for fragments to use bare. */
