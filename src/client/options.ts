@@ -1,6 +1,6 @@
 // The client's options tables (see options/check-options.ts for how a table is run) and its settings.
 import type { PollSettings } from '../poll/poll-session.js';
-import type { TransportConfig } from '../transport/create-transport.js';
+import type { TransportConfig } from '../transport/attempt.js';
 import type { ClientOptions } from '../types/client-options.js';
 import type { PollOptions } from '../types/poll-options.js';
 import {
@@ -34,7 +34,7 @@ const CLIENT: Spec = {
   fetch: assertFunction,
   headers: assertHeaders,
   // A RequestBudget, duck-typed: `instanceof` would pull its code into every bundle, used or not.
-  requestBudget: (value, name) => void (typeof (value as { wrap?: unknown } | null)?.wrap === 'function' || fail(name, 'expected a RequestBudget')),
+  requestBudget: (value, name) => void (typeof (value as { take?: unknown } | null)?.take === 'function' || fail(name, 'expected a RequestBudget')),
 };
 export const POLL: Spec = {
   ...CALL,
