@@ -5,4 +5,6 @@ interface ImportMetaEnv {
   readonly VITE_DESCOPE_PROJECT_ID?: string;
   /** API base URL; the emulator's URL, or unset for Descope itself. */
   readonly VITE_DESCOPE_BASE_URL?: string;
+  /** The page the emailed links open; default: this app's /verify.html. */
+  readonly VITE_DESCOPE_REDIRECT_URL?: string;
 }
