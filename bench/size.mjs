@@ -19,18 +19,20 @@ const ENTRY = join(DIST, 'index.js');
  * to come here with its reason. Shrinking comes from structure (what a page does not use stays out of
  * its bundle), never from obscure code.
  *
- * Measured 2026-12-03 (issue 23, after the 1.0 names and the shared options checker): total 20,125 B,
- * own code 5,716 B. History: 20,001 / 5,626 B on 2026-12-02 (issue 12 item 7, every client with a
- * RequestBudget), with only 100 B of headroom, which pushed byte-driven code into the keeper and flow.
+ * Measured 2026-12-03 on main after issue 22's executor (every attempt through one loop with the budget's
+ * turn, the error policy, strict Retry-After, redaction to any depth: +1.25 KB own code, which every client
+ * carries) and issue 23's shared options checker: total 21,398 B, own code 6,965 B. History: 20,125 /
+ * 5,716 B before the executor; 20,001 / 5,626 B on 2026-12-02 (issue 12 item 7, every client with a
+ * RequestBudget), then with only 100 B of headroom, which pushed byte-driven code into the keeper and flow.
  *
- * Issue 12's targets are 16.5 KB total and 3 KB own code; this misses them by about 3.1 KB and 2.6 KB.
+ * Issue 12's targets are 16.5 KB total and 3 KB own code; this misses them by about 4.3 KB and 3.9 KB.
  * The typical-use graph holds ky (8.6 KB), zod/mini (5.4 KB) and our code; ours grew with features that
  * every client carries (class methods cannot be tree-shaken): the session methods (issue 15), the verify
  * gesture and wake-ups (issue 11), the request budget, now on in every client (issue 17, +0.7 KB), and the
  * hostile-input checks and credential scrubbing (issue 12). Closing the gap needs a smaller HTTP layer than
  * ky or those features outside the client class, not trimming.
  */
-export const BUDGET = { total: Math.ceil(20_125 * 1.05), own: Math.ceil(5_716 * 1.05) };
+export const BUDGET = { total: Math.ceil(21_398 * 1.05), own: Math.ceil(6_965 * 1.05) };
 
 /** Issue 12's size goals (min+gzip bytes), reported beside the CI budget. */
 export const GOAL = { total: 16.5 * 1024, own: 3 * 1024 };
