@@ -1,4 +1,4 @@
-import { assertOptionalObject, assertOptionalSignal } from '../client/arguments.js';
+import { assertOptionalObject, assertOptionalSignal } from '../options/arguments.js';
 import type { EnchantedLinkClient } from '../client/enchanted-link-client.js';
 import { readTokenFromUrl } from '../client/read-token-from-url.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
