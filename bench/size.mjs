@@ -24,8 +24,14 @@ const ENTRY = join(DIST, 'index.js');
  * gesture and wake-ups (issue 11), the request budget, now on in every client (issue 17, +0.7 KB), and the
  * hostile-input checks and credential scrubbing (issue 12). Closing the gap needs a smaller HTTP layer than
  * ky or those features outside the client class, not trimming.
+ *
+ * Raised 2026-12-03 (issue 21, scanner-proof verify) to total 20,624 B, own 6,163 B (+605 B and +521 B over
+ * main measured the same way): every send now adds a per-sign-in binding to the redirect URL and the client keeps
+ * it for its poll (class code, so in every bundle), and verifyFromUrl does the same-browser handshake,
+ * answers `WrongDeviceError` and reads and strips the binding. That is the feature the issue asks for;
+ * moving the handshake out of the client class would save little, as the poll loop must answer it.
  */
-export const BUDGET = { total: 20_001 + 100, own: 5_626 + 100 };
+export const BUDGET = { total: 20_624 + 100, own: 6_163 + 100 };
 
 /** Issue 12's size goals (min+gzip bytes), reported beside the CI budget. */
 export const GOAL = { total: 16.5 * 1024, own: 3 * 1024 };
