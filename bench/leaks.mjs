@@ -26,7 +26,7 @@ async function oneCall() {
   if (abortAfter < 1.5) controller.abort(reason);
   else setTimeout(() => controller.abort(reason), abortAfter);
   try {
-    await client.pollSession('bench-pending-ref', { signal: controller.signal, interval: 3, maxInterval: 6 });
+    await client.pollSession('bench-pending-ref', { signal: controller.signal, intervalMs: 3, maxIntervalMs: 6 });
     outcomes.settledOtherwise++;
   } catch (error) {
     if (error !== reason) throw error;
@@ -66,7 +66,7 @@ emit({
   title: 'Leaks',
   method: [
     `${CALLS.toLocaleString('en')} \`pollSession\` calls (batches of ${BATCH} in parallel, after a warm-up of ${BATCH}) against an in-process stub
-that answers "not clicked yet" after 0–2 ms and honours the abort signal, each with \`interval: 3, maxInterval: 6\` and aborted
+that answers "not clicked yet" after 0–2 ms and honours the abort signal, each with \`intervalMs: 3, maxIntervalMs: 6\` and aborted
 at a random point 0–30 ms after the call: ${outcomes.abortedBeforeCall} before the call started, ${outcomes.aborted} during a request or a wait,
 ${outcomes.settledOtherwise} settled otherwise. Own process with \`--expose-gc\`; heap measured after five rounds of \`gc()\` and a macrotask,
 before and after. Active resources from \`process.getActiveResourcesInfo()\`.`,

@@ -79,8 +79,8 @@ const PHASES = [
     cells: [
       OUR_DEFAULTS,
       // The former schedule, a fast start (1 s × 1.5 up to 2.5 s), for comparison.
-      ours('enchanted-link 1 s × 1.5 up to 2.5 s', { interval: 1_000, maxInterval: 2_500 }),
-      ...[500, 1_000, 2_000, 3_000, 5_000].map((i) => ours(`enchanted-link fixed ${i / 1000} s`, { interval: i, maxInterval: i }, { interval: i })),
+      ours('enchanted-link 1 s × 1.5 up to 2.5 s', { intervalMs: 1_000, maxIntervalMs: 2_500 }),
+      ...[500, 1_000, 2_000, 3_000, 5_000].map((i) => ours(`enchanted-link fixed ${i / 1000} s`, { intervalMs: i, maxIntervalMs: i }, { interval: i })),
       THEIR_DEFAULTS,
       // core-js-sdk raises any interval under 1 s to 1 s, so its sweep starts there.
       ...[2_000, 3_000, 5_000].map((i) => descope(`core-js-sdk ${i / 1000} s`, i)),

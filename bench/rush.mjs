@@ -52,7 +52,7 @@ async function signIn(sdk, env, i, random) {
   const clicked = sleep(clickAt - sentAt).then(() => env.emulator.click(loginId));
   let ok;
   if (sdk === 'ours') {
-    ok = await env.client.pollSession(pendingRef, { timeout: LINK_TTL }).then(
+    ok = await env.client.pollSession(pendingRef, { timeoutMs: LINK_TTL }).then(
       () => true,
       () => false,
     );

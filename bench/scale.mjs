@@ -54,7 +54,7 @@ const before = process.memoryUsage();
 const controller = new AbortController();
 let polls = 0;
 let failures = 0;
-const options = { signal: controller.signal, interval: INTERVAL, maxInterval: INTERVAL, timeout: 600_000, onPoll: () => polls++ };
+const options = { signal: controller.signal, intervalMs: INTERVAL, maxIntervalMs: INTERVAL, timeoutMs: 600_000, onPoll: () => polls++ };
 const loop = monitorEventLoopDelay({ resolution: 1 });
 loop.enable();
 const started = performance.now();

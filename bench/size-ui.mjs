@@ -10,12 +10,11 @@ const INDEX = JSON.stringify(join(DIST, 'index.js'));
 const REACT = JSON.stringify(join(DIST, 'react.js'));
 
 /**
- * The budgets (min+gzip bytes), from issue 16: each one is the increase over the bundle before it. The
- * keeper's was raised from 1,024 to 1,064 with issue 21: its code did not change, but it measured 1,025 B
- * once the client it is added to grew (gzip finds other matches), and a budget with no headroom fails on such
- * shifts alone.
+ * The budgets (min+gzip bytes), from issue 16: each one is the increase over the bundle before it.
+ * keeper 1024 → 1100 (issue 23, 1.0 names): `signOutAll()` became a method of its own (as on the client)
+ * instead of the default of `signOut()`, measured 1,039 B.
  */
-export const UI_BUDGET = { flow: 1024, keeper: 1064, react: 512 };
+export const UI_BUDGET = { flow: 1024, keeper: 1100, react: 512 };
 
 const CLIENT = `
 import { EnchantedLinkClient } from ${INDEX};
@@ -53,12 +52,12 @@ document.onclick = () => { flow.start('a@b.co'); flow.resend(); flow.cancel(); k
 `;
 const HOOKS = `
 import { EnchantedLinkClient, createSessionKeeper } from ${INDEX};
-import { useEnchantedLink, useKeptSession } from ${REACT};
+import { useSignInFlow, useSessionKeeper } from ${REACT};
 const client = new EnchantedLinkClient({ projectId: 'P2aAc4T2V93bddihGEx2Ryhc8e5Z' });
 const keeper = createSessionKeeper(client);
 export function App() {
-  const flow = useEnchantedLink(client, { onSignedIn: keeper.set });
-  const kept = useKeptSession(keeper);
+  const flow = useSignInFlow(client, { onSignedIn: keeper.set });
+  const kept = useSessionKeeper(keeper);
   return [flow.snapshot, flow.start, flow.resend, flow.cancel, kept.snapshot, kept.refresh, kept.signOut];
 }
 `;
@@ -76,7 +75,7 @@ export async function measureUiSize() {
   if (!existsSync(join(DIST, 'react.js'))) throw new Error('dist/react.js is missing: run `npm run build` first');
   const [client, flow, keeper, both, hooks] = await Promise.all([CLIENT, FLOW, KEEPER, BOTH, HOOKS].map(measure));
   // Strings only the store and the keeper contain: the typical bundle must have neither.
-  const leaked = ['resendCooldown', 'enchanted-link.session', 'useSyncExternalStore'].filter((s) => client.code.includes(s));
+  const leaked = ['resendCooldownMs', 'enchanted-link.session', 'useSyncExternalStore'].filter((s) => client.code.includes(s));
   return {
     client: client.gzip,
     flow: flow.gzip - client.gzip,

@@ -5,7 +5,7 @@
  */
 export { EnchantedLinkClient } from './client/enchanted-link-client.js';
 export { readBindingFromUrl, readTokenFromUrl } from './client/read-token-from-url.js';
-export { verifyFromUrl, type VerifyFromUrlOptions, type VerifyResult } from './browser/verify-from-url.js';
+export { verifyFromUrl, type VerifyFromUrlOptions, type VerifyFromUrlResult } from './browser/verify-from-url.js';
 export {
   createSignInFlow,
   type SignInFlow,
@@ -22,7 +22,7 @@ export {
 } from './flow/create-sign-in-flow.js';
 export {
   createSessionKeeper,
-  type KeptSession,
+  type SessionKeeperSnapshot,
   type SessionKeeper,
   type SessionKeeperClient,
   type SessionKeeperOptions,

@@ -37,7 +37,7 @@ export interface LoginServerOptions {
    */
   waitMs?: number;
   /** Poll pacing passed to `pollSession` (its defaults otherwise). */
-  poll?: Pick<PollOptions, 'interval' | 'maxInterval' | 'backoffFactor'>;
+  poll?: Pick<PollOptions, 'intervalMs' | 'maxIntervalMs' | 'backoffFactor'>;
   /** The clock, in ms. Default `Date.now`. */
   now?: () => number;
   /** Checks session JWTs; with it, the session routes `GET /me`, `POST /session/refresh` and `POST /session/sign-out` are served. */
@@ -99,7 +99,7 @@ export function createLoginHandler(options: LoginServerOptions): (req: IncomingM
     res.on('close', gone);
     try {
       const timeout = Math.min(waitMs, login.expiresAt - now());
-      const session = await client.pollSession(login.pendingRef, { ...poll, timeout, signal: waiter.signal });
+      const session = await client.pollSession(login.pendingRef, { ...poll, timeoutMs: timeout, signal: waiter.signal });
       logins.delete(handle);
       const cookie = refreshCookie(session);
       log({ event: 'login.signed_in', login: tag(handle), userId: session.user?.userId, refreshCookie: cookie !== undefined });

@@ -31,8 +31,8 @@ const unauthorized = (code: string, message: string) =>
 export function createSessionRoutes(client: EnchantedLinkClient, sessions: SessionValidator, log: Log): Record<string, Route> {
   /** A protected route: who is signed in, from the session JWT alone (no call to Descope). */
   async function me(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const { userId, expiresAt, roles, permissions, tenants } = await requireSession(sessions, req);
-    sendJson(res, 200, { userId, expiresAt, roles, permissions, tenants });
+    const { userId, expiresAtSeconds, roles, permissions, tenants } = await requireSession(sessions, req);
+    sendJson(res, 200, { userId, expiresAtSeconds, roles, permissions, tenants });
   }
 
   /** A new session JWT from the HttpOnly refresh cookie; a new cookie when Descope rotated the refresh JWT. */

@@ -65,7 +65,7 @@ export interface VerifyFromUrlOptions {
  *
  * @category Client
  */
-export interface VerifyResult {
+export interface VerifyFromUrlResult {
   /**
    * Where the session went. The session never comes to the verify page: it goes to the tab or device that
    * started the sign-in and polls for it.
@@ -79,7 +79,7 @@ export interface VerifyResult {
 }
 
 // One verification per token per page: a token is single-use, so a second request could only fail.
-const verifications = new Map<string, Promise<VerifyResult>>();
+const verifications = new Map<string, Promise<VerifyFromUrlResult>>();
 // The address this page had after its link's token and binding were stripped, and those values.
 let stripped: { href: string; token: string; binding: string | undefined } | undefined;
 
@@ -137,7 +137,7 @@ let stripped: { href: string; token: string; binding: string | undefined } | und
  * }
  * ```
  */
-export async function verifyFromUrl(client: EnchantedLinkClient, options: VerifyFromUrlOptions = {}): Promise<VerifyResult> {
+export async function verifyFromUrl(client: EnchantedLinkClient, options: VerifyFromUrlOptions = {}): Promise<VerifyFromUrlResult> {
   assertOptionalObject(options, 'options');
   const { url, button, signal, onReady } = options;
   assertOptionalSignal(signal, 'signal');

@@ -43,7 +43,7 @@ export async function runEmulator({ port, host, allowOrigins, rateLimit }: Emula
 
 /** The email's links, as a mail catcher would show them. Everything in it came from a request: made safe. */
 function printEmail(email: EmulatorEmail) {
-  const time = style.bold(`[${new Date(email.sentAt).toISOString()}]`);
+  const time = style.bold(`[${new Date(email.sentAtMs).toISOString()}]`);
   const lines = [
     `\n${time} ${safe(email.kind)} to ${safe(email.to)}: link number ${style.bold(safe(email.linkId))}`,
     ...email.links.map((link) => {

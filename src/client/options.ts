@@ -23,6 +23,9 @@ import { baseUrlForProject } from './base-url.js';
 
 type Spec = Record<string, (value: unknown, argument: string) => void>;
 
+/** An option renamed before 1.0: passing the old name is refused with the new one, never silently ignored. */
+const renamed = (to: string) => (_value: unknown, name: string) => fail(name, `renamed to ${to}`);
+
 export const CALL: Spec = { signal: assertOptionalSignal };
 export const SEND: Spec = { ...CALL, redirectUrl: assertHttpUrl, providerId: assertNonEmptyString, loginOptions: assertOptionalObject };
 export const SIGN_IN: Spec = { ...SEND, refreshJwt: assertRefreshJwt };
@@ -32,7 +35,8 @@ export const VERIFY: Spec = { ...CALL, pkceVerifier: assertNonEmptyString };
 const CLIENT: Spec = {
   baseUrl: assertBaseUrl,
   redirectUrl: assertHttpUrl,
-  timeout: assertDelay,
+  timeoutMs: assertDelay,
+  timeout: renamed('timeoutMs'),
   fetch: assertFunction,
   headers: assertHeaders,
   // A RequestBudget, duck-typed: `instanceof` would pull its code into every bundle, used or not.
@@ -40,9 +44,12 @@ const CLIENT: Spec = {
 };
 const POLL: Spec = {
   ...CALL,
-  timeout: assertDelay,
-  interval: assertDelay,
-  maxInterval: assertDelay,
+  timeoutMs: assertDelay,
+  intervalMs: assertDelay,
+  maxIntervalMs: assertDelay,
+  timeout: renamed('timeoutMs'),
+  interval: renamed('intervalMs'),
+  maxInterval: renamed('maxIntervalMs'),
   backoffFactor: atLeast(1),
   maxFailures: atLeast(1, true),
   onPoll: assertFunction,
@@ -60,9 +67,9 @@ export function checkOptions<T extends object>(options: T | undefined, spec: Spe
 
 /** The client's options, checked and with defaults: what the transport is built from, plus `redirectUrl`. */
 export function clientSettings(options: ClientOptions): TransportConfig & { redirectUrl: string | undefined } {
-  const { projectId, baseUrl, redirectUrl, timeout = 10_000, fetch, headers } = checkOptions(options, CLIENT);
+  const { projectId, baseUrl, redirectUrl, timeoutMs = 10_000, fetch, headers } = checkOptions(options, CLIENT);
   assertProjectId(projectId, 'projectId');
-  return { projectId, baseUrl: baseUrl ?? baseUrlForProject(projectId), redirectUrl, timeout, fetch, headers };
+  return { projectId, baseUrl: baseUrl ?? baseUrlForProject(projectId), redirectUrl, timeout: timeoutMs, fetch, headers };
 }
 
 /**
@@ -76,12 +83,12 @@ export function clientSettings(options: ClientOptions): TransportConfig & { redi
 const POLL_INTERVAL = 2_500;
 
 /**
- * `pollSession`'s options with their defaults (why these, above). A `maxInterval` below the
- * default `interval` lowers `interval` to it, so `{ maxInterval: 300 }` polls every 300 ms.
+ * `pollSession`'s options with their defaults (why these, above). A `maxIntervalMs` below the
+ * default `intervalMs` lowers `intervalMs` to it, so `{ maxIntervalMs: 300 }` polls every 300 ms.
  */
 export function pollSettings(options: PollOptions | undefined): PollSettings {
-  const { signal, timeout = 300_000, maxInterval: max, interval = Math.min(POLL_INTERVAL, max ?? POLL_INTERVAL), backoffFactor = 1.5, maxFailures = 6, onPoll } = checkOptions(options, POLL);
-  const maxInterval = max ?? Math.max(POLL_INTERVAL, interval);
-  if (maxInterval < interval) fail('maxInterval', 'must not be less than interval');
-  return { signal, timeout, interval, maxInterval, backoffFactor, maxFailures, onPoll };
+  const { signal, timeoutMs = 300_000, maxIntervalMs: max, intervalMs = Math.min(POLL_INTERVAL, max ?? POLL_INTERVAL), backoffFactor = 1.5, maxFailures = 6, onPoll } = checkOptions(options, POLL);
+  const maxIntervalMs = max ?? Math.max(POLL_INTERVAL, intervalMs);
+  if (maxIntervalMs < intervalMs) fail('maxIntervalMs', 'must not be less than intervalMs');
+  return { signal, timeout: timeoutMs, interval: intervalMs, maxInterval: maxIntervalMs, backoffFactor, maxFailures, onPoll };
 }

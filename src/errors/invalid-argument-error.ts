@@ -6,7 +6,7 @@ import { EnchantedLinkError } from './enchanted-link-error.js';
  * @category Errors
  */
 export class InvalidArgumentError extends EnchantedLinkError {
-  /** The argument or option at fault, e.g. `loginId` or `options.timeout`. */
+  /** The argument or option at fault, e.g. `loginId` or `options.timeoutMs`. */
   declare readonly argument: string;
 
   /** @internal */

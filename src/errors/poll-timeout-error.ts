@@ -7,14 +7,14 @@ import { EnchantedLinkError } from './enchanted-link-error.js';
  */
 export class PollTimeoutError extends EnchantedLinkError {
   /** The deadline that passed, in milliseconds. */
-  declare readonly timeout: number;
+  declare readonly timeoutMs: number;
   /** How many `pending-session` requests were sent. */
   declare readonly attempts: number;
 
   /** @internal */
   constructor(timeout: number, attempts: number) {
     super(`No session after ${attempts} polls in ${timeout} ms`);
-    this.timeout = timeout;
+    this.timeoutMs = timeout;
     this.attempts = attempts;
   }
 }

@@ -1,18 +1,18 @@
 import { EnchantedLinkError } from './enchanted-link-error.js';
 
 /**
- * One request took longer than the client's `timeout`.
+ * One request took longer than the client's `timeoutMs`.
  *
  * @category Errors
  */
 export class RequestTimeoutError extends EnchantedLinkError {
   /** The per-request limit that passed, in milliseconds. */
-  declare readonly timeout: number;
+  declare readonly timeoutMs: number;
 
   /** @internal */
   constructor(path: string, timeout: number) {
     super(`No answer from ${path} within ${timeout} ms`);
-    this.timeout = timeout;
+    this.timeoutMs = timeout;
   }
 }
 RequestTimeoutError.prototype.name = 'RequestTimeoutError';

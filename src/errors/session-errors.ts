@@ -65,12 +65,12 @@ InvalidSessionError.prototype.name = 'InvalidSessionError';
  */
 export class SessionExpiredError extends SessionError {
   /** When it expired, in Unix **seconds** (the `exp` claim). */
-  readonly expiredAt: number;
+  readonly expiredAtSeconds: number;
 
   /** @internal */
-  constructor(expiredAt: number) {
-    super(`Session JWT expired at ${new Date(expiredAt * 1000).toISOString()}`);
-    this.expiredAt = expiredAt;
+  constructor(expiredAtSeconds: number) {
+    super(`Session JWT expired at ${new Date(expiredAtSeconds * 1000).toISOString()}`);
+    this.expiredAtSeconds = expiredAtSeconds;
   }
 }
 SessionExpiredError.prototype.name = 'SessionExpiredError';

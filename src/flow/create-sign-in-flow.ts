@@ -26,7 +26,7 @@ export interface SignInFlowOptions {
    * Descope's send limits while a slow mail server delivers the first email.
    * @defaultValue `30_000`
    */
-  resendCooldown?: number;
+  resendCooldownMs?: number;
   /** Passed to every `signInOrUp` call (redirect URL, login options). The flow supplies `signal`. */
   send?: Omit<SignInOrUpOptions, 'signal'>;
   /** Passed to every `pollSession` call (deadline, intervals). The flow supplies `signal` and `onPoll`. */
@@ -75,7 +75,7 @@ export interface SignInFlowWaiting {
   /** Why polling goes on: `pending`, or `rate-limited` / `retrying` after a 429 or a transient failure. */
   readonly pollStatus: PollStatus;
   /** When `resend()` becomes available, in `Date.now()` milliseconds (for a countdown). */
-  readonly resendAt: number;
+  readonly resendAtMs: number;
   /** Whether `resend()` would send now: the cooldown is over and no resend is in flight. */
   readonly canResend: boolean;
   /** A resend is in flight. */
@@ -113,7 +113,7 @@ export interface SignInFlowFailed {
 }
 
 /**
- * The poll deadline (`poll.timeout`, 5 minutes by default) passed before the right link was clicked.
+ * The poll deadline (`poll.timeoutMs`, 5 minutes by default) passed before the right link was clicked.
  * @category Sign-in flow
  */
 export interface SignInFlowExpired {
@@ -204,8 +204,8 @@ const CANCELLED: SignInFlowCancelled = /* @__PURE__ */ Object.freeze({ status: '
  */
 export function createSignInFlow(client: SignInFlowClient, options: SignInFlowOptions = {}): SignInFlow {
   assertOptionalObject(options, 'options');
-  const { resendCooldown = 30_000, send, poll, onSignedIn } = options;
-  assertDelay(resendCooldown, 'resendCooldown');
+  const { resendCooldownMs = 30_000, send, poll, onSignedIn } = options;
+  assertDelay(resendCooldownMs, 'resendCooldownMs');
   let snapshot: SignInFlowSnapshot = IDLE;
   const listeners = new Set<(snapshot: SignInFlowSnapshot) => void>();
   // At most one send (start or resend) and one poll run at a time; a callback whose controller was
@@ -255,7 +255,7 @@ export function createSignInFlow(client: SignInFlowClient, options: SignInFlowOp
       attempt: 0,
       elapsedMs: 0,
       pollStatus: 'pending',
-      resendAt: cooldown(resendCooldown),
+      resendAtMs: cooldown(resendCooldownMs),
       canResend: false,
       resending: false,
       resendError: undefined,
@@ -309,7 +309,7 @@ export function createSignInFlow(client: SignInFlowClient, options: SignInFlowOp
           update({
             resending: false,
             resendError: error,
-            resendAt: cooldown(error instanceof RateLimitError ? error.retryAfter * 1000 || resendCooldown : 0),
+            resendAtMs: cooldown(error instanceof RateLimitError ? error.retryAfter * 1000 || resendCooldownMs : 0),
           }),
       );
     },

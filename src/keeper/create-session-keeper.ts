@@ -79,7 +79,7 @@ export interface SessionKeeperOptions {
    * remaining life). A minute leaves room for a slow network and a few seconds of clock skew.
    * @defaultValue `60_000`
    */
-  refreshBefore?: number;
+  refreshBeforeMs?: number;
 }
 
 /**
@@ -87,7 +87,7 @@ export interface SessionKeeperOptions {
  *
  * @category Session keeper
  */
-export type KeptSession =
+export type SessionKeeperSnapshot =
   | {
       /** The state's name. */
       readonly status: 'signed-in';
@@ -111,13 +111,13 @@ export type KeptSession =
  */
 export interface SessionKeeper {
   /** The current state (the same frozen object until it changes). */
-  getSnapshot(): KeptSession;
+  getSnapshot(): SessionKeeperSnapshot;
   /**
    * Calls `listener` now with the current state, then whenever the session is set, refreshed (here or
    * in another tab) or ends.
    * @returns The function that removes the listener.
    */
-  subscribe(listener: (state: KeptSession) => void): () => void;
+  subscribe(listener: (state: SessionKeeperSnapshot) => void): () => void;
   /** Keeps `session` (e.g. from {@link SignInFlowOptions.onSignedIn}) and schedules its refresh. */
   set(session: Session): void;
   /**
@@ -128,16 +128,26 @@ export interface SessionKeeper {
    */
   refresh(): Promise<Session | undefined>;
   /**
-   * Signs out everywhere: Descope ends every session of the user (all devices), the storage is cleared
-   * and the other tabs of the origin are told. With `{ everywhere: false }` only this session ends.
-   * Never rejects; see {@link KeptSession} `error`.
+   * Signs out of this session, as {@link enchanted-link!EnchantedLinkClient.signOut}: Descope ends it (`POST /v1/auth/logout`),
+   * the storage is cleared (so every tab sharing it signs out too). Other sessions of the user, on this
+   * device or others, stay. Never rejects; see {@link SessionKeeperSnapshot} `error`.
+   * @param options - `everywhere: true` is the former name of {@link SessionKeeper.signOutAll} (deprecated).
    */
-  signOut(options?: { everywhere?: boolean }): Promise<void>;
+  signOut(options?: {
+    /** @deprecated Call {@link SessionKeeper.signOutAll} instead. */
+    everywhere?: boolean;
+  }): Promise<void>;
+  /**
+   * Signs out everywhere, as {@link enchanted-link!EnchantedLinkClient.signOutAll}: Descope ends every session of the
+   * user on every device (`POST /v1/auth/logoutall`), the storage is cleared and every tab of the origin
+   * signs out, whatever its storage. Never rejects; see {@link SessionKeeperSnapshot} `error`.
+   */
+  signOutAll(): Promise<void>;
   /** Stops the timer and the page listeners, and forgets every subscriber; the stored session stays. */
   dispose(): void;
 }
 
-const SIGNED_OUT: KeptSession = /* @__PURE__ */ Object.freeze({ status: 'signed-out', error: undefined });
+const SIGNED_OUT: SessionKeeperSnapshot = /* @__PURE__ */ Object.freeze({ status: 'signed-out', error: undefined });
 const RETRY = 10_000;
 const MAX_DELAY = 2 ** 31 - 1;
 
@@ -170,9 +180,9 @@ const MAX_DELAY = 2 ** 31 - 1;
  */
 export function createSessionKeeper(client: SessionKeeperClient, options: SessionKeeperOptions = {}): SessionKeeper {
   assertOptionalObject(options, 'options');
-  const { storage = 'memory', key = 'enchanted-link.session', refreshBefore = 60_000 } = options;
+  const { storage = 'memory', key = 'enchanted-link.session', refreshBeforeMs = 60_000 } = options;
   assertNonEmptyString(key, 'key');
-  assertDelay(refreshBefore, 'refreshBefore');
+  assertDelay(refreshBeforeMs, 'refreshBeforeMs');
   // 'localStorage' is the one named storage that every tab of the origin shares.
   const name = storage === 'xss-exposed-localStorage' ? 'localStorage' : storage;
   // Checked as a string: a plain-JavaScript caller may pass anything, e.g. a bare 'localStorage'.
@@ -187,7 +197,7 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
   let inflight: Promise<Session | undefined> | undefined;
   let detach: (() => void) | undefined;
   let channel: BroadcastChannel | undefined;
-  const listeners = new Set<(state: KeptSession) => void>();
+  const listeners = new Set<(state: SessionKeeperSnapshot) => void>();
   const current = () => (snapshot as { session?: Session }).session; // none when signed out
 
   // The stored text as this tab last read or wrote it, or as another tab handed it over. Each write stamps
@@ -209,9 +219,9 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
     clearTimeout(timer);
     dueAt = Infinity;
     snapshot = Object.freeze(session ? { status: 'signed-in', session } : { status: 'signed-out', error });
-    // `refreshBefore` ahead of the expiry, or at half the remaining life of a shorter session.
+    // `refreshBeforeMs` ahead of the expiry, or at half the remaining life of a shorter session.
     const left = (session?.sessionExpiration ?? 0) * 1000 - Date.now();
-    if (session?.sessionExpiration) schedule(Math.max(left - refreshBefore, left / 2, 0));
+    if (session?.sessionExpiration) schedule(Math.max(left - refreshBeforeMs, left / 2, 0));
     listeners.forEach((listener) => listener(snapshot));
   };
   const schedule = (ms: number) => {
@@ -310,6 +320,19 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
     return inflight;
   };
 
+  const signOut = async (everywhere: boolean) => {
+    activate();
+    const session = current();
+    let error: EnchantedLinkError | undefined;
+    try {
+      if (session?.refreshJwt) await client[everywhere ? 'signOutAll' : 'signOut'](session.refreshJwt);
+    } catch (cause) {
+      error = cause as EnchantedLinkError;
+    }
+    if (everywhere) channel?.postMessage('signed-out');
+    end(error);
+  };
+
   return {
     getSnapshot: () => (activate(), snapshot),
     subscribe(listener) {
@@ -326,18 +349,8 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
       adopt(session);
     },
     refresh,
-    async signOut({ everywhere = true } = {}) {
-      activate();
-      const session = current();
-      let error: EnchantedLinkError | undefined;
-      try {
-        if (session?.refreshJwt) await client[everywhere ? 'signOutAll' : 'signOut'](session.refreshJwt);
-      } catch (cause) {
-        error = cause as EnchantedLinkError;
-      }
-      if (everywhere) channel?.postMessage('signed-out');
-      end(error);
-    },
+    signOut: (options) => signOut(options?.everywhere === true),
+    signOutAll: () => signOut(true),
     dispose() {
       clearTimeout(timer);
       detach?.();

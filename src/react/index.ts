@@ -10,29 +10,29 @@
  */
 import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import { createSignInFlow, type SignInFlow, type SignInFlowClient, type SignInFlowOptions, type SignInFlowSnapshot } from '../flow/create-sign-in-flow.js';
-import type { KeptSession, SessionKeeper } from '../keeper/create-session-keeper.js';
+import type { SessionKeeperSnapshot, SessionKeeper } from '../keeper/create-session-keeper.js';
 
 /**
- * What {@link useEnchantedLink} returns: the flow's state and its actions (stable across renders).
+ * What {@link useSignInFlow} returns: the flow's state and its actions (stable across renders).
  *
  * @category React
  */
-export interface UseEnchantedLinkResult extends Pick<SignInFlow, 'start' | 'resend' | 'cancel'> {
+export interface UseSignInFlowResult extends Pick<SignInFlow, 'start' | 'resend' | 'cancel'> {
   /** The flow's current state; see {@link SignInFlowSnapshot}. */
   snapshot: SignInFlowSnapshot;
 }
 
 /**
- * What {@link useKeptSession} returns: the keeper's state and its actions.
+ * What {@link useSessionKeeper} returns: the keeper's state and its actions.
  *
  * @category React
  */
-export interface UseKeptSessionResult extends Pick<SessionKeeper, 'refresh' | 'signOut'> {
-  /** The keeper's current state; see {@link KeptSession}. */
-  snapshot: KeptSession;
+export interface UseSessionKeeperResult extends Pick<SessionKeeper, 'refresh' | 'signOut' | 'signOutAll'> {
+  /** The keeper's current state; see {@link SessionKeeperSnapshot}. */
+  snapshot: SessionKeeperSnapshot;
 }
 
-const SIGNED_OUT: KeptSession = /* @__PURE__ */ Object.freeze({ status: 'signed-out', error: undefined });
+const SIGNED_OUT: SessionKeeperSnapshot = /* @__PURE__ */ Object.freeze({ status: 'signed-out', error: undefined });
 
 /**
  * The enchanted-link sign-in of one component: a {@link createSignInFlow} store owned by the component.
@@ -45,16 +45,19 @@ const SIGNED_OUT: KeptSession = /* @__PURE__ */ Object.freeze({ status: 'signed-
  * @example
  * ```tsx
  * function SignIn() {
- *   const { snapshot, start, resend, cancel } = useEnchantedLink(client, { onSignedIn: keeper.set });
+ *   const { snapshot, start, resend, cancel } = useSignInFlow(client, { onSignedIn: keeper.set });
  *   if (snapshot.status === 'waiting') {
  *     return <p>Open the link numbered {snapshot.linkId}. <button onClick={cancel}>Cancel</button>
  *       <button disabled={!snapshot.canResend} onClick={resend}>Resend</button></p>;
  *   }
- *   return <form action={(data) => start(String(data.get('email')))}><input name="email" /></form>;
+ *   // onSubmit, not <form action={fn}>, which React 18 ignores (the browser would submit a GET).
+ *   return <form onSubmit={(event) => { event.preventDefault(); start(String(new FormData(event.currentTarget).get('email'))); }}>
+ *     <input name="email" type="email" required /> <button>Email me a link</button>
+ *   </form>;
  * }
  * ```
  */
-export function useEnchantedLink(client: SignInFlowClient, options?: SignInFlowOptions): UseEnchantedLinkResult {
+export function useSignInFlow(client: SignInFlowClient, options?: SignInFlowOptions): UseSignInFlowResult {
   const onSignedIn = useRef(options?.onSignedIn);
   onSignedIn.current = options?.onSignedIn;
   // Creating a flow has no side effect, so StrictMode's extra calls only create flows that are dropped.
@@ -77,14 +80,14 @@ export function useEnchantedLink(client: SignInFlowClient, options?: SignInFlowO
  * @example
  * ```tsx
  * function Account() {
- *   const { snapshot, signOut } = useKeptSession(keeper);
+ *   const { snapshot, signOut } = useSessionKeeper(keeper);
  *   if (snapshot.status === 'signed-out') return <SignIn />;
  *   return <p>{snapshot.session.user?.email} <button onClick={() => signOut()}>Sign out</button></p>;
  * }
  * ```
  */
-export function useKeptSession(keeper: SessionKeeper): UseKeptSessionResult {
+export function useSessionKeeper(keeper: SessionKeeper): UseSessionKeeperResult {
   const snapshot = useSyncExternalStore(keeper.subscribe, keeper.getSnapshot, () => SIGNED_OUT);
-  return { snapshot, refresh: keeper.refresh, signOut: keeper.signOut };
+  return { snapshot, refresh: keeper.refresh, signOut: keeper.signOut, signOutAll: keeper.signOutAll };
 }
 

@@ -21,9 +21,9 @@ export interface SessionClaims {
   /** Descope's user ID (the `sub` claim). */
   userId: string;
   /** When the session JWT expires, in Unix **seconds** (`exp`). */
-  expiresAt: number;
+  expiresAtSeconds: number;
   /** When it was issued, in Unix **seconds** (`iat`), when present. */
-  issuedAt?: number;
+  issuedAtSeconds?: number;
   /** Project-level roles (`roles`); empty when the token has none. */
   roles: string[];
   /** Project-level permissions (`permissions`); empty when the token has none. */
@@ -52,8 +52,8 @@ export function sessionClaims(payload: JWTPayload): SessionClaims {
   }
   return {
     userId: payload.sub!,
-    expiresAt: payload.exp!,
-    ...(typeof payload.iat === 'number' ? { issuedAt: payload.iat } : {}),
+    expiresAtSeconds: payload.exp!,
+    ...(typeof payload.iat === 'number' ? { issuedAtSeconds: payload.iat } : {}),
     roles: strings(payload.roles),
     permissions: strings(payload.permissions),
     tenants,

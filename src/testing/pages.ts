@@ -91,7 +91,7 @@ export function outboxPage({ outbox }: PageContext): string {
   const link = ({ url, number }: EmulatorEmail['links'][number]): string =>
     /^https?:/i.test(url) ? `<a href="${escapeHtml(url)}">${number}</a>` : `${number} <code>${escapeHtml(url)}</code>`;
   const emails = outbox.map((email) => {
-    const sent = new Date(email.sentAt).toISOString();
+    const sent = new Date(email.sentAtMs).toISOString();
     return `<section>
 <h2>${escapeHtml(email.kind)} → ${escapeHtml(email.to)}</h2>
 <p><time datetime="${sent}">${sent.replace('T', ' ').slice(0, 19)} UTC</time> · open the link with the number the app shows</p>

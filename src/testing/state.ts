@@ -160,8 +160,8 @@ export class EmulatorState {
     const email = Object.freeze({
       to, loginId, kind, linkId, pendingRef, maskedEmail,
       links: Object.freeze(links) as EmulatorLink[],
-      sentAt,
-      expiresAt: sentAt + this.#config.linkTtlMs,
+      sentAtMs: sentAt,
+      expiresAtMs: sentAt + this.#config.linkTtlMs,
     });
     this.#outbox.push(email);
     this.#logins.set(pendingRef, { send: input, email, status: 'pending' });
@@ -202,7 +202,7 @@ export class EmulatorState {
   }
 
   #expired(login: LoginRecord): boolean {
-    return this.#config.now() >= login.email.expiresAt;
+    return this.#config.now() >= login.email.expiresAtMs;
   }
 
   /** Applies a verified send: creates the signed-up user, or changes the email. */

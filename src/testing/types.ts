@@ -359,9 +359,9 @@ export interface EmulatorEmail {
   /** The three links, in the order shown in the email. Exactly one is `correct`. */
   links: EmulatorLink[];
   /** When it was sent, in ms since the epoch (the emulator's clock). */
-  sentAt: number;
+  sentAtMs: number;
   /** When its links and `pendingRef` expire, in ms since the epoch. */
-  expiresAt: number;
+  expiresAtMs: number;
 }
 
 /**

@@ -31,7 +31,7 @@ export interface ClientOptions {
    * rejects with `RequestTimeoutError`.
    * @defaultValue `10_000`
    */
-  timeout?: number | undefined;
+  timeoutMs?: number | undefined;
   /**
    * The `fetch` to use (a test double, a proxy-aware fetch, the emulator's `fetch`).
    * @defaultValue `globalThis.fetch`

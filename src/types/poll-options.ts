@@ -26,7 +26,7 @@ export interface PollProgress {
   elapsedMs: number;
   /** Milliseconds until the next poll, a whole number (for `queued`, an estimate of the wait for the budget). */
   nextDelayMs: number;
-  /** Why polling goes on. After a 429, later pending waits stay at `maxInterval`. */
+  /** Why polling goes on. After a 429, later pending waits stay at `maxIntervalMs`. */
   status: PollStatus;
   /** The error behind `rate-limited` and `retrying`. */
   error?: EnchantedLinkError;
@@ -51,20 +51,20 @@ export interface PollOptions {
    * project's link expiry (Descope recommends 3 to 5 minutes).
    * @defaultValue `300_000` (5 minutes)
    */
-  timeout?: number | undefined;
+  timeoutMs?: number | undefined;
   /**
    * First wait between polls.
-   * @defaultValue `2_500`, or `maxInterval` when that is lower
+   * @defaultValue `2_500`, or `maxIntervalMs` when that is lower
    */
-  interval?: number | undefined;
+  intervalMs?: number | undefined;
   /**
    * Longest wait between polls while pending.
-   * @defaultValue `2_500`, or `interval` when that is higher
+   * @defaultValue `2_500`, or `intervalMs` when that is higher
    */
-  maxInterval?: number | undefined;
+  maxIntervalMs?: number | undefined;
   /**
-   * Factor by which the wait grows after each pending answer, until `maxInterval`. `1` polls at a fixed `interval`.
-   * With the default `interval` and `maxInterval` (both 2.5 s) it has nothing to grow; it matters when you set them apart.
+   * Factor by which the wait grows after each pending answer, until `maxIntervalMs`. `1` polls at a fixed `intervalMs`.
+   * With the default `intervalMs` and `maxIntervalMs` (both 2.5 s) it has nothing to grow; it matters when you set them apart.
    * @defaultValue `1.5`
    */
   backoffFactor?: number | undefined;

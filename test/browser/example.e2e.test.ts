@@ -180,7 +180,7 @@ describe('fast paths across tabs', () => {
       ({ projectId, baseUrl, pendingRef }) =>
         new Promise<void>((resolve) => {
           const client = new window.EL.EnchantedLinkClient({ projectId, baseUrl });
-          const done = client.pollSession(pendingRef, { interval: 10_000, onPoll: () => resolve() }).then(() => Date.now());
+          const done = client.pollSession(pendingRef, { intervalMs: 10_000, onPoll: () => resolve() }).then(() => Date.now());
           Object.assign(window, { done });
         }),
       config,
@@ -273,7 +273,7 @@ describe('the client in the browser', () => {
         const client = new window.EL.EnchantedLinkClient({
           projectId,
           baseUrl,
-          ...(timeout ? { timeout } : {}),
+          ...(timeout ? { timeoutMs: timeout } : {}),
           fetch: (request, init) => {
             const response = fetch(request, init);
             if (abortAfterSend) controller.abort(); // the request is on the wire now
@@ -285,7 +285,7 @@ describe('the client in the browser', () => {
           return { name: 'resolved' };
         } catch (error) {
           const e = error as Record<string, unknown>;
-          const fields = ['status', 'errorCode', 'retryAfter', 'timeout'].filter((key) => key in e);
+          const fields = ['status', 'errorCode', 'retryAfter', 'timeoutMs'].filter((key) => key in e);
           return {
             name: String(e.name),
             isAbortReason: error === controller.signal.reason,
@@ -304,7 +304,7 @@ describe('the client in the browser', () => {
 
   it('rejects a request slower than timeout with RequestTimeoutError', async () => {
     pw.app.emulator.injectFault({ type: 'latency', ms: 3_000 }, { path: PATHS.signInOrUp });
-    expect(await failure(await harness(), { timeout: 150 })).toMatchObject({ name: 'RequestTimeoutError', timeout: 150, enchanted: true });
+    expect(await failure(await harness(), { timeout: 150 })).toMatchObject({ name: 'RequestTimeoutError', timeoutMs: 150, enchanted: true });
   });
 
   it.each([

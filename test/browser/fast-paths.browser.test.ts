@@ -55,7 +55,7 @@ async function waiting(options: PollOptions = {}) {
   const { pendingRef } = await client.signInOrUp(loginId);
   let pending!: () => void;
   const firstPending = new Promise<void>((resolve) => (pending = resolve));
-  const session = client.pollSession(pendingRef, { interval: 10_000, ...options, onPoll: () => pending() });
+  const session = client.pollSession(pendingRef, { intervalMs: 10_000, ...options, onPoll: () => pending() });
   session.catch(() => {}); // each test awaits it; this only keeps an early rejection from counting as unhandled
   await firstPending;
   // The click as another device makes it: a verify that announces nothing in this page.
@@ -107,7 +107,7 @@ describe('pollSession in a page', () => {
       },
     });
     const controller = new AbortController();
-    const session = slow.pollSession(pendingRef, { interval: 10_000, signal: controller.signal });
+    const session = slow.pollSession(pendingRef, { intervalMs: 10_000, signal: controller.signal });
     const assertion = expect(session).rejects.toBe('done');
     await vi.waitFor(() => expect(polls()).toBe(2)); // the second poll went out without the clock moving
     await vi.advanceTimersByTimeAsync(7_999); // ...and the wake-up was used up: the next wait is whole again
@@ -151,7 +151,7 @@ describe('pollSession in a page', () => {
   ])('closes its channel and removes its listener when it %s', async (_, settle) => {
     const counts = track();
     const controller = new AbortController();
-    const poll = await waiting({ signal: controller.signal, timeout: 30_000 });
+    const poll = await waiting({ signal: controller.signal, timeoutMs: 30_000 });
     expect(counts.listeners()).toBe(1);
     await settle(poll, controller);
     expect(counts.listeners()).toBe(0);

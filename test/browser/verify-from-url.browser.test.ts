@@ -43,7 +43,7 @@ async function link(sender = client) {
 async function waitingTab(pendingRef: string, poller = client) {
   let pending!: () => void;
   const firstPending = new Promise<void>((resolve) => (pending = resolve));
-  const session = poller.pollSession(pendingRef, { interval: 10_000, signal: stopPolls.signal, onPoll: () => pending() });
+  const session = poller.pollSession(pendingRef, { intervalMs: 10_000, signal: stopPolls.signal, onPoll: () => pending() });
   session.catch(() => {}); // ended by the test's end unless a test awaits it
   await firstPending;
   return { session }; // wrapped: an async function returning the promise itself would wait for it

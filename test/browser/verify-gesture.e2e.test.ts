@@ -30,7 +30,7 @@ async function strangerSignsIn(email: string, page: string) {
   const sent = await client.signInOrUp(email);
   const controller = new AbortController();
   let settled: unknown;
-  const poll = client.pollSession(sent.pendingRef, { interval: 500, maxInterval: 500, signal: controller.signal });
+  const poll = client.pollSession(sent.pendingRef, { intervalMs: 500, maxIntervalMs: 500, signal: controller.signal });
   poll.then(
     (session) => (settled = session),
     (error) => (settled = error),

@@ -38,7 +38,8 @@ const CONSTRUCTOR_REJECTS: Array<[what: string, argument: string, options: unkno
     [`baseUrl ${JSON.stringify(url)}`, 'baseUrl', { baseUrl: url }],
     [`redirectUrl ${JSON.stringify(url)}`, 'redirectUrl', { redirectUrl: url }],
   ]),
-  ...[-1, 0, Number.NaN, Number.POSITIVE_INFINITY, '5000', MAX_DELAY + 1].map((timeout): [string, string, unknown] => [`timeout ${String(timeout)}`, 'timeout', { timeout }]),
+  ...[-1, 0, Number.NaN, Number.POSITIVE_INFINITY, '5000', MAX_DELAY + 1].map((timeoutMs): [string, string, unknown] => [`timeoutMs ${String(timeoutMs)}`, 'timeoutMs', { timeoutMs }]),
+  ['timeout, renamed timeoutMs before 1.0 (refused, not ignored)', 'timeout', { timeout: 5_000 }],
   ['a fetch that is not a function', 'fetch', { fetch: 'fetch' }],
   ['headers that are a string', 'headers', { headers: 'x-a: 1' }],
   ['headers null', 'headers', { headers: null }],
@@ -47,8 +48,8 @@ const CONSTRUCTOR_REJECTS: Array<[what: string, argument: string, options: unkno
   ['a header name with a space', 'headers', { headers: { 'x trace': '1' } }],
 ];
 const CONSTRUCTOR_ACCEPTS: Array<[what: string, options: object]> = [
-  ['a timeout of exactly 2^31 - 1 ms', { timeout: MAX_DELAY }],
-  ['a fractional timeout', { timeout: 0.5 }],
+  ['a timeout of exactly 2^31 - 1 ms', { timeoutMs: MAX_DELAY }],
+  ['a fractional timeout', { timeoutMs: 0.5 }],
   ['a localhost http base URL with a path', { baseUrl: 'http://localhost:4010/descope' }],
   ['a 32-character regional project ID', { projectId: 'Puse12aAc4T2V93bddihGEx2Ryhc8e5Z' }],
   ['custom headers', { headers: { 'x-trace': 'abc', 'x-empty': '' } }],
@@ -91,7 +92,7 @@ const BLANK = [['an empty', ''], ['a blank', '  \t'], ['a missing', undefined], 
 const BAD_REDIRECTS = ['example.com', 'ftp://x', '/verify', '', 'mailto:ada@example.com'];
 const BAD_EMAILS = ['', 'ada', 'ada@', '@example.com', 'ada@example', 'ada lovelace@example.com', 42];
 const NOT_SIGNALS = [['a string', 'abort'], ['an object', { aborted: 'no' }], ['null', null], ['an AbortController', new AbortController()]] as const;
-const TIMERS = ['timeout', 'interval', 'maxInterval'] as const;
+const TIMERS = ['timeoutMs', 'intervalMs', 'maxIntervalMs'] as const;
 
 const METHOD_REJECTS = [
   ...ALL.flatMap((method) => [
@@ -124,15 +125,17 @@ const METHOD_REJECTS = [
   row('verifyToken', 'a blank pkceVerifier', withOptions('verifyToken', { pkceVerifier: '' }), 'pkceVerifier'),
   row('verifyToken', 'a numeric pkceVerifier', withOptions('verifyToken', { pkceVerifier: 42 }), 'pkceVerifier'),
   row('pollSession', 'options that are a string', METHODS.pollSession.call('ref', 'fast'), 'options'),
-  ...['timeout', 'interval', 'maxInterval', 'maxFailures', 'backoffFactor'].flatMap((name) =>
+  ...['timeoutMs', 'intervalMs', 'maxIntervalMs', 'maxFailures', 'backoffFactor'].flatMap((name) =>
     [-1, 0, Number.NaN, '1000'].map((value) => row('pollSession', `${name} ${String(value)}`, withOptions('pollSession', { [name]: value }), name)),
   ),
   ...TIMERS.flatMap((name) => [
     // An interval above the limit would drag the default maxInterval below it: raise both.
-    row('pollSession', `${name} above 2^31 - 1 ms`, withOptions('pollSession', { [name]: MAX_DELAY + 1, ...(name === 'interval' ? { maxInterval: MAX_DELAY + 1 } : {}) }), name),
+    row('pollSession', `${name} above 2^31 - 1 ms`, withOptions('pollSession', { [name]: MAX_DELAY + 1, ...(name === 'intervalMs' ? { maxIntervalMs: MAX_DELAY + 1 } : {}) }), name),
     row('pollSession', `${name} Infinity`, withOptions('pollSession', { [name]: Number.POSITIVE_INFINITY }), name),
   ]),
-  row('pollSession', 'maxInterval below interval', withOptions('pollSession', { interval: 2_000, maxInterval: 1_000 }), 'maxInterval'),
+  row('pollSession', 'maxInterval below interval', withOptions('pollSession', { intervalMs: 2_000, maxIntervalMs: 1_000 }), 'maxIntervalMs'),
+  // Renamed before 1.0: the old name is refused with the new one in the message, never silently ignored.
+  ...['timeout', 'interval', 'maxInterval'].map((name) => row('pollSession', `${name} (renamed ${name}Ms)`, withOptions('pollSession', { [name]: 1_000 }), name)),
   row('pollSession', 'a backoffFactor below 1', withOptions('pollSession', { backoffFactor: 0.5 }), 'backoffFactor'),
   row('pollSession', 'a fractional maxFailures', withOptions('pollSession', { maxFailures: 2.5 }), 'maxFailures'),
   row('pollSession', 'an onPoll that is not a function', withOptions('pollSession', { onPoll: 'log' }), 'onPoll'),
@@ -151,9 +154,9 @@ const METHOD_ACCEPTS = [
     withOptions('updateUserEmail', { addToLoginIds: true, onMergeUseExisting: true, templateId: 't', templateOptions: { a: 'b' }, locale: 'en' }),
     '',
   ),
-  row('pollSession', 'maxInterval equal to interval and backoffFactor 1', withOptions('pollSession', { interval: 5, maxInterval: 5, backoffFactor: 1 }), ''),
-  row('pollSession', 'maxFailures 1 and the longest timer-safe timeout', withOptions('pollSession', { maxFailures: 1, timeout: MAX_DELAY }), ''),
-  row('pollSession', 'an interval above the default maxInterval (maxInterval follows it)', withOptions('pollSession', { interval: 5_000 }), ''),
+  row('pollSession', 'maxInterval equal to interval and backoffFactor 1', withOptions('pollSession', { intervalMs: 5, maxIntervalMs: 5, backoffFactor: 1 }), ''),
+  row('pollSession', 'maxFailures 1 and the longest timer-safe timeout', withOptions('pollSession', { maxFailures: 1, timeoutMs: MAX_DELAY }), ''),
+  row('pollSession', 'an interval above the default maxInterval (maxInterval follows it)', withOptions('pollSession', { intervalMs: 5_000 }), ''),
 ];
 
 describe('the async methods', () => {

@@ -91,7 +91,7 @@ describe('the calls refuse a refreshJwt that would break its header', () => {
 describe('exactOptionalPropertyTypes callers', () => {
   it('may pass every optional option as undefined', async () => {
     const signal: AbortSignal | undefined = undefined;
-    const client = new EnchantedLinkClient({ projectId: PROJECT_ID, fetch, baseUrl: undefined, redirectUrl: undefined, timeout: undefined, headers: undefined });
+    const client = new EnchantedLinkClient({ projectId: PROJECT_ID, fetch, baseUrl: undefined, redirectUrl: undefined, timeoutMs: undefined, headers: undefined });
     await expect(
       client.signIn('ada@example.com', { signal, redirectUrl: undefined, providerId: undefined, refreshJwt: undefined, loginOptions: { templateId: undefined } }),
     ).resolves.toMatchObject({ linkId: '42' });

@@ -20,7 +20,7 @@ beforeEach(() => emu.reset());
 async function signIn(): Promise<Session & { refreshJwt: string }> {
   const { pendingRef } = await client.signIn(ADA);
   await emu.click(ADA);
-  const session = await client.pollSession(pendingRef, { interval: 1_000 });
+  const session = await client.pollSession(pendingRef, { intervalMs: 1_000 });
   if (!session.refreshJwt) throw new Error('the emulator always issues a refresh JWT on sign-in');
   return session as Session & { refreshJwt: string };
 }

@@ -153,18 +153,18 @@ describe('every error class', () => {
       Class: RequestTimeoutError,
       produce: () => {
         server.use(http.post(`${API}${SIGN_IN_OR_UP}`, async () => delay('infinite')));
-        return new EnchantedLinkClient({ projectId: PROJECT_ID, timeout: 1_000 }).signInOrUp('ada@example.com');
+        return new EnchantedLinkClient({ projectId: PROJECT_ID, timeoutMs: 1_000 }).signInOrUp('ada@example.com');
       },
-      fields: { timeout: 1_000 },
+      fields: { timeoutMs: 1_000 },
     },
     {
       name: 'PollTimeoutError',
       Class: PollTimeoutError,
       produce: () => {
         server.use(answer(PENDING_SESSION, pending));
-        return client.pollSession('ref', { timeout: 3_000 });
+        return client.pollSession('ref', { timeoutMs: 3_000 });
       },
-      fields: { timeout: 3_000, attempts: expect.any(Number) },
+      fields: { timeoutMs: 3_000, attempts: expect.any(Number) },
     },
     {
       name: 'WrongDeviceError',

@@ -28,7 +28,7 @@ beforeAll(async () => {
   const client = new EnchantedLinkClient({ projectId: emulator.projectId, baseUrl: emulatorServer.url, redirectUrl: `${appUrl}/verify`, ...unlimitedBudget() });
   sdk = client;
   const sessions = new SessionValidator({ projectId: emulator.projectId, baseUrl: emulatorServer.url });
-  app.on('request', createLoginHandler({ client, sessions, log: (entry) => logs.push(entry), poll: { interval: 20, maxInterval: 20 } }));
+  app.on('request', createLoginHandler({ client, sessions, log: (entry) => logs.push(entry), poll: { intervalMs: 20, maxIntervalMs: 20 } }));
 });
 
 afterEach(() => {
@@ -56,7 +56,7 @@ async function call(path: string, init: RequestInit = {}) {
 async function signIn(email = 'ada@example.com'): Promise<{ sessionJwt: string; cookie: string; refreshJwt: string }> {
   const { pendingRef } = await sdk.signInOrUp(email);
   await emulator.click(email);
-  const { sessionJwt, refreshJwt } = await sdk.pollSession(pendingRef, { interval: 1_000 });
+  const { sessionJwt, refreshJwt } = await sdk.pollSession(pendingRef, { intervalMs: 1_000 });
   return { sessionJwt, cookie: `DSR=${refreshJwt}`, refreshJwt: refreshJwt! };
 }
 

@@ -101,7 +101,7 @@ beforeAll(async () => {
     timeline.push(entry.event);
     waiters.get(entry.event)?.();
   };
-  app.on('request', createLoginHandler({ client, log, waitMs: 5_000, poll: { interval: POLL_MS, maxInterval: POLL_MS } }));
+  app.on('request', createLoginHandler({ client, log, waitMs: 5_000, poll: { intervalMs: POLL_MS, maxIntervalMs: POLL_MS } }));
 });
 
 afterEach(() => {
@@ -180,7 +180,7 @@ describe('examples/node-server', () => {
 
   it('answers pending when nobody clicked within its wait, and the login stays usable', async () => {
     const client = new EnchantedLinkClient({ projectId: emulator.projectId, baseUrl: emulatorServer.url, ...unlimitedBudget() });
-    const short = createServer(createLoginHandler({ client, log: () => {}, waitMs: 3 * POLL_MS, poll: { interval: POLL_MS } }));
+    const short = createServer(createLoginHandler({ client, log: () => {}, waitMs: 3 * POLL_MS, poll: { intervalMs: POLL_MS } }));
     await new Promise<void>((resolve) => short.listen(0, '127.0.0.1', resolve));
     try {
       const base = `http://127.0.0.1:${(short.address() as AddressInfo).port}`;

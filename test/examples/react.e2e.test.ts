@@ -168,7 +168,7 @@ describe('the session keeper across two tabs', () => {
     await signIn(a);
     await signIn(b);
     expect(await sessionJwt(b)).not.toBe(await sessionJwt(a));
-    await a.evaluate(() => (window as unknown as Harness).keeper.signOut());
+    await a.evaluate(() => (window as unknown as Harness).keeper.signOutAll());
     await expect.poll(() => sessionJwt(b)).toBeUndefined();
   });
 });

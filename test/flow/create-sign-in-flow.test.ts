@@ -18,7 +18,7 @@ const { server, seen } = useMockServer();
 // A client per test: its request budget (every client has one) keeps time, and fake clocks restart.
 let client: EnchantedLinkClient;
 beforeEach(() => {
-  client = new EnchantedLinkClient({ projectId: PROJECT_ID, timeout: 5_000 });
+  client = new EnchantedLinkClient({ projectId: PROJECT_ID, timeoutMs: 5_000 });
 });
 const sent = (n: number) => json({ linkId: `0${n}`, pendingRef: `ref-${n}`, maskedEmail: 'a***@example.com' });
 const requests = (path: string) => seen.filter((each) => each.path === path);
@@ -76,8 +76,8 @@ describe('createSignInFlow', () => {
     const { flow, waiting } = recorded();
     flow.start('ada@example.com');
     await vi.advanceTimersByTimeAsync(0);
-    const resendAt = waiting().resendAt;
-    expect(resendAt).toBe(Date.now() + 30_000);
+    const resendAtMs = waiting().resendAtMs;
+    expect(resendAtMs).toBe(Date.now() + 30_000);
 
     await vi.advanceTimersByTimeAsync(29_000);
     flow.resend();
@@ -93,7 +93,7 @@ describe('createSignInFlow', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(requests(SEND)).toHaveLength(2);
     expect(waiting()).toMatchObject({ linkId: '02', attempt: 1, resending: false, canResend: false });
-    expect(waiting().resendAt).toBe(Date.now() + 30_000);
+    expect(waiting().resendAtMs).toBe(Date.now() + 30_000);
 
     const before = polledRefs().length;
     await vi.advanceTimersByTimeAsync(10_000);
@@ -106,7 +106,7 @@ describe('createSignInFlow', () => {
       answer(SEND, sent(1), descopeError(429, 'E130429', 'Too many requests', { 'retry-after': '45' })),
       answer(POLL, pending()),
     );
-    const { flow, waiting } = recorded({ resendCooldown: 10_000 });
+    const { flow, waiting } = recorded({ resendCooldownMs: 10_000 });
     flow.start('ada@example.com');
     await vi.advanceTimersByTimeAsync(10_000);
     flow.resend();
@@ -114,7 +114,7 @@ describe('createSignInFlow', () => {
 
     expect(waiting().resendError).toBeInstanceOf(RateLimitError);
     expect(waiting()).toMatchObject({ status: 'waiting', linkId: '01', resending: false, canResend: false });
-    expect(waiting().resendAt).toBe(Date.now() + 45_000);
+    expect(waiting().resendAtMs).toBe(Date.now() + 45_000);
     await vi.advanceTimersByTimeAsync(44_000);
     expect(waiting().canResend).toBe(false);
     expect(polledRefs().at(-1)).toBe('ref-1');
@@ -176,7 +176,7 @@ describe('createSignInFlow', () => {
 
   it('ends in expired when the poll deadline passes', async () => {
     server.use(answer(SEND, sent(1)), answer(POLL, pending()));
-    const { flow } = recorded({ poll: { timeout: 20_000 } });
+    const { flow } = recorded({ poll: { timeoutMs: 20_000 } });
     flow.start('ada@example.com');
     await vi.advanceTimersByTimeAsync(20_000);
     expect(flow.getSnapshot()).toEqual({ status: 'expired', email: 'ada@example.com' });
@@ -224,7 +224,7 @@ describe('createSignInFlow', () => {
   });
 
   it('rejects a malformed option with InvalidArgumentError naming it', () => {
-    expect(() => createSignInFlow(client, { resendCooldown: -1 })).toThrow(InvalidArgumentError);
-    expect(() => createSignInFlow(client, { resendCooldown: -1 })).toThrow(/resendCooldown/);
+    expect(() => createSignInFlow(client, { resendCooldownMs: -1 })).toThrow(InvalidArgumentError);
+    expect(() => createSignInFlow(client, { resendCooldownMs: -1 })).toThrow(/resendCooldownMs/);
   });
 });

@@ -4,7 +4,7 @@
 // bus (delivered at once, or held until `deliver`: then to every channel of the origin in one go, as the
 // browser sends it) and one Web Lock. Chromium itself: test/examples/react.e2e.test.ts.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSessionKeeper, DescopeError, type KeptSession, type Session, type SessionKeeper } from '../../src/index.js';
+import { createSessionKeeper, DescopeError, type SessionKeeperSnapshot, type Session, type SessionKeeper } from '../../src/index.js';
 
 const KEY = 'enchanted-link.session';
 const MINUTE = 60_000;
@@ -14,7 +14,7 @@ const session = (n: number): Session => ({
   refreshJwt: `refresh-${n}`,
   sessionExpiration: Math.floor((Date.now() + 10 * MINUTE) / 1000),
 });
-const jwtOf = (state: KeptSession) => (state.status === 'signed-in' ? state.session.sessionJwt : undefined);
+const jwtOf = (state: SessionKeeperSnapshot) => (state.status === 'signed-in' ? state.session.sessionJwt : undefined);
 
 /** A client whose refresh answers `answer()`; every call is recorded. */
 const fakeClient = (answer: () => Promise<Session>) => ({
@@ -239,7 +239,7 @@ describe('the session keeper across tabs (localStorage)', () => {
     const [a, b] = twoTabs(async () => session(2), async () => session(3));
     await a.keeper.refresh();
     expect(jwtOf(b.keeper.getSnapshot())).toBe('session-2');
-    await a.keeper.signOut({ everywhere: false }); // nothing posted: the shared storage tells
+    await a.keeper.signOut(); // nothing posted: the shared storage tells
     propagate(a, b);
     expect(b.keeper.getSnapshot().status).toBe('signed-out');
     await expect(b.keeper.refresh()).resolves.toBeUndefined();

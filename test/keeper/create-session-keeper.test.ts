@@ -7,7 +7,7 @@ import {
   InvalidArgumentError,
   NetworkError,
   RateLimitError,
-  type KeptSession,
+  type SessionKeeperSnapshot,
   type Session,
   type SessionKeeperClient,
   type SessionStorageLike,
@@ -49,7 +49,7 @@ function mapStorage(): SessionStorageLike & { values: Map<string, string> } {
   };
 }
 
-const jwtOf = (state: KeptSession) => (state.status === 'signed-in' ? state.session.sessionJwt : undefined);
+const jwtOf = (state: SessionKeeperSnapshot) => (state.status === 'signed-in' ? state.session.sessionJwt : undefined);
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -64,7 +64,7 @@ describe('createSessionKeeper', () => {
   it('refreshes a minute before sessionExpiration, keeping the refresh JWT when the answer has none', async () => {
     const client = fakeClient(() => session(2, 10 * MINUTE, null));
     const keeper = createSessionKeeper(client);
-    const states: KeptSession[] = [];
+    const states: SessionKeeperSnapshot[] = [];
     keeper.subscribe((state) => states.push(state));
     keeper.set(session(1));
     expect(keeper.getSnapshot()).toEqual({ status: 'signed-in', session: session(1) });
@@ -163,24 +163,29 @@ describe('createSessionKeeper', () => {
     expect(keeper.getSnapshot().status).toBe('signed-out');
   });
 
-  it('signs out everywhere by default, or this session only; never rejects', async () => {
+  it('signOut() ends this session and signOutAll() every session, as the client methods of those names; never rejects', async () => {
     const client = fakeClient(() => session(2));
     const storage = mapStorage();
     const keeper = createSessionKeeper(client, { storage });
     keeper.set(session(1));
     await keeper.signOut();
-    expect(client.signOutAll).toHaveBeenCalledExactlyOnceWith('refresh-1');
+    expect(client.signOut).toHaveBeenCalledExactlyOnceWith('refresh-1');
+    expect(client.signOutAll).not.toHaveBeenCalled();
     expect(keeper.getSnapshot()).toEqual({ status: 'signed-out', error: undefined });
     expect(storage.values.size).toBe(0);
 
     keeper.set(session(3));
-    await keeper.signOut({ everywhere: false });
-    expect(client.signOut).toHaveBeenCalledExactlyOnceWith('refresh-3');
+    await keeper.signOutAll();
+    expect(client.signOutAll).toHaveBeenCalledExactlyOnceWith('refresh-3');
+    // The former spelling of signOutAll() still ends every session (never silently only one).
+    keeper.set(session(5));
+    await keeper.signOut({ everywhere: true });
+    expect(client.signOutAll).toHaveBeenLastCalledWith('refresh-5');
 
     const down = new NetworkError('/v1/auth/logoutall', 'api.descope.com', 'ECONNREFUSED', new TypeError('fetch failed'));
     client.signOutAll.mockRejectedValueOnce(down);
     keeper.set(session(4));
-    await expect(keeper.signOut()).resolves.toBeUndefined();
+    await expect(keeper.signOutAll()).resolves.toBeUndefined();
     expect(keeper.getSnapshot()).toEqual({ status: 'signed-out', error: down });
   });
 
@@ -245,7 +250,7 @@ describe('createSessionKeeper', () => {
   });
 
   it('rejects malformed options and sessions with InvalidArgumentError naming them', () => {
-    expect(() => createSessionKeeper(fakeClient(), { refreshBefore: 0 })).toThrow(/refreshBefore/);
+    expect(() => createSessionKeeper(fakeClient(), { refreshBeforeMs: 0 })).toThrow(/refreshBeforeMs/);
     expect(() => createSessionKeeper(fakeClient(), { storage: 'localStorage' as never })).toThrow(/storage/);
     expect(() => createSessionKeeper(fakeClient(), { key: ' ' })).toThrow(InvalidArgumentError);
     expect(() => createSessionKeeper(fakeClient()).set({} as Session)).toThrow(/session\.sessionJwt/);

@@ -28,7 +28,7 @@ const fetch = async (request) => {
   const client = new EnchantedLinkClient({ projectId: 'P2aAc4T2V93bddihGEx2Ryhc8e5Z', fetch });
   const { linkId, pendingRef } = await client.signInOrUp('ada@example.com');
   await client.verifyToken(readTokenFromUrl('https://app.example.com/verify?t=tok'));
-  const session = await client.pollSession(pendingRef, { interval: 10 });
+  const session = await client.pollSession(pendingRef, { intervalMs: 10 });
   const error = await client.signIn('ada@example.com', { redirectUrl: 'https://app.example.com/x' }).catch((e) => e);
   console.log(JSON.stringify({ linkId, user: session.user.userId, error: error.name, isDescope: error instanceof DescopeError, calls: calls.length }));
 })();
@@ -37,7 +37,7 @@ const fetch = async (request) => {
 // The main entry's types; the @ts-expect-error line fails the check if they degrade to `any`.
 const mainConsumer = `import { EnchantedLinkClient, DescopeError, type Session } from 'enchanted-link';
 
-const client = new EnchantedLinkClient({ projectId: 'P2abc', timeout: 5_000 });
+const client = new EnchantedLinkClient({ projectId: 'P2abc', timeoutMs: 5_000 });
 // @ts-expect-error a login ID is a string
 void client.signInOrUp(42);
 export async function login(email: string): Promise<Session | string> {
@@ -80,7 +80,7 @@ export async function check(token: string): Promise<SessionClaims | number> {
     const admin: boolean = claims.roles.includes('admin') || (claims.tenants['T1']?.roles ?? []).includes('admin');
     return admin ? claims : 403;
   } catch (error) {
-    if (error instanceof SessionExpiredError) return error.expiredAt;
+    if (error instanceof SessionExpiredError) return error.expiredAtSeconds;
     return error instanceof SessionError ? 401 : 503;
   }
 }

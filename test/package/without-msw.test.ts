@@ -26,7 +26,7 @@ const script = (load: string) => `${load}
   out.wrongClick = (await emu.click('ada@example.com', 'wrong')).status;
   out.stillPending = await client.getSession(pendingRef).then((s) => (s === undefined ? 'pending' : 'session'), (e) => e.name);
   out.rightClick = (await emu.click('ada@example.com')).status;
-  out.session = (await client.pollSession(pendingRef, { interval: 10 })).user?.email;
+  out.session = (await client.pollSession(pendingRef, { intervalMs: 10 })).user?.email;
   await server.close();
   out.closed = await fetch(server.url).then(() => false, () => true);
 

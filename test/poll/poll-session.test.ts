@@ -18,7 +18,7 @@ const { server, seen } = useMockServer();
 // these tests time the poll loop itself, some polling faster than the default 90 requests per minute.
 let client: EnchantedLinkClient;
 beforeEach(() => {
-  client = new EnchantedLinkClient({ projectId: PROJECT_ID, timeout: 5_000, requestBudget: new RequestBudget({ requests: Infinity }) });
+  client = new EnchantedLinkClient({ projectId: PROJECT_ID, timeoutMs: 5_000, requestBudget: new RequestBudget({ requests: Infinity }) });
 });
 
 /** Serves the pending-session endpoint from a script of answers (the last repeats) and records when each poll arrived. */
@@ -68,7 +68,7 @@ describe('pollSession', () => {
 
   it('grows the wait from interval by backoffFactor up to maxInterval', async () => {
     const { times } = script(...pendingTimes(5), session);
-    const result = client.pollSession('ref', { interval: 1_000, maxInterval: 2_500 });
+    const result = client.pollSession('ref', { intervalMs: 1_000, maxIntervalMs: 2_500 });
     await vi.advanceTimersByTimeAsync(20_000);
     await expect(result).resolves.toEqual(SESSION);
     expect(times).toEqual([0, 1_000, 2_500, 4_750, 7_250, 9_750]);
@@ -81,7 +81,7 @@ describe('pollSession', () => {
       return pending();
     };
     const { maxInFlight, times } = script(slowPending, slowPending, slowPending, session);
-    const result = client.pollSession('ref', { interval: 100, maxInterval: 100 });
+    const result = client.pollSession('ref', { intervalMs: 100, maxIntervalMs: 100 });
     await vi.advanceTimersByTimeAsync(15_000);
     await expect(result).resolves.toEqual(SESSION);
     expect(maxInFlight()).toBe(1);
@@ -113,7 +113,7 @@ describe('pollSession', () => {
 
   it('rejects with the RateLimitError when Retry-After reaches past the deadline', async () => {
     const { times } = script(() => descopeError(429, 'E130429', 'rate limited', { 'retry-after': '120' }));
-    const result = client.pollSession('ref', { timeout: 60_000 });
+    const result = client.pollSession('ref', { timeoutMs: 60_000 });
     const assertion = expect(result).rejects.toMatchObject({ name: 'RateLimitError', retryAfter: 120 });
     await vi.advanceTimersByTimeAsync(0);
     await assertion;
@@ -176,9 +176,9 @@ describe('pollSession', () => {
       await delay(2_000); // still running when the deadline passes at 6 s
       return session();
     });
-    const result = client.pollSession('ref', { timeout: 6_000 });
+    const result = client.pollSession('ref', { timeoutMs: 6_000 });
     const assertion = expect(result).rejects.toSatisfy(
-      (e) => e instanceof PollTimeoutError && e.timeout === 6_000 && e.attempts === 3,
+      (e) => e instanceof PollTimeoutError && e.timeoutMs === 6_000 && e.attempts === 3,
     );
     await vi.advanceTimersByTimeAsync(6_000);
     await assertion;
@@ -346,7 +346,7 @@ describe('pollSession against the pages proxies and CDNs answer with', () => {
 describe('pollSession options', () => {
   it('{ maxInterval: 300 } lowers the default interval to it and polls every 300 ms', async () => {
     const { times } = script(...pendingTimes(3), session);
-    const result = client.pollSession('ref', { maxInterval: 300 });
+    const result = client.pollSession('ref', { maxIntervalMs: 300 });
     await vi.advanceTimersByTimeAsync(5_000);
     await expect(result).resolves.toEqual(SESSION);
     expect(times).toEqual([0, 300, 600, 900]);
@@ -356,7 +356,7 @@ describe('pollSession options', () => {
     vi.spyOn(Math, 'random').mockReturnValue(0.3711);
     const progress: PollProgress[] = [];
     script(...pendingTimes(4), () => HttpResponse.error(), () => descopeError(429, 'E130429', 'slow', { 'retry-after': '1' }), session);
-    const result = client.pollSession('ref', { interval: 333, backoffFactor: 1.37, onPoll: (p) => progress.push(p) });
+    const result = client.pollSession('ref', { intervalMs: 333, backoffFactor: 1.37, onPoll: (p) => progress.push(p) });
     await vi.advanceTimersByTimeAsync(30_000);
     await expect(result).resolves.toEqual(SESSION);
     expect(progress).toHaveLength(6);
@@ -366,7 +366,7 @@ describe('pollSession options', () => {
   it('takes every optional option as undefined (exactOptionalPropertyTypes callers)', async () => {
     script(session);
     const signal: AbortSignal | undefined = undefined;
-    const result = client.pollSession('ref', { signal, timeout: undefined, interval: undefined, maxInterval: undefined, backoffFactor: undefined, maxFailures: undefined, onPoll: undefined });
+    const result = client.pollSession('ref', { signal, timeoutMs: undefined, intervalMs: undefined, maxIntervalMs: undefined, backoffFactor: undefined, maxFailures: undefined, onPoll: undefined });
     await vi.advanceTimersByTimeAsync(0);
     await expect(result).resolves.toEqual(SESSION);
   });

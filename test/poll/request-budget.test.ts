@@ -161,7 +161,7 @@ describe('many polls of one client', () => {
       const polls = sent.map(async ({ loginId, pendingRef }, i) => {
         const clickAt = Date.now() + 10_000 + i * 1_000;
         setTimeout(() => void emu.click(loginId), clickAt - Date.now());
-        await client.pollSession(pendingRef, { timeout: 600_000 });
+        await client.pollSession(pendingRef, { timeoutMs: 600_000 });
         latencies.push(Date.now() - clickAt);
       });
       await advance(600_000);
@@ -217,7 +217,7 @@ describe('many polls of one client', () => {
     // Every sign-in polls in 20 s pieces, as a server answering a long-poll HTTP request would.
     const longPoll = async (pendingRef: string) => {
       while (!controller.signal.aborted) {
-        await client.pollSession(pendingRef, { signal: controller.signal, timeout: 20_000 }).catch(() => undefined);
+        await client.pollSession(pendingRef, { signal: controller.signal, timeoutMs: 20_000 }).catch(() => undefined);
       }
     };
     const loops = sent.map(({ pendingRef }) => longPoll(pendingRef));

@@ -38,7 +38,7 @@ async function waiting(interval: number) {
   const controller = new AbortController();
   let pending!: () => void;
   const firstPending = new Promise<void>((resolve) => (pending = resolve));
-  const session = client.pollSession(pendingRef, { interval, signal: controller.signal, onPoll: () => pending() });
+  const session = client.pollSession(pendingRef, { intervalMs: interval, signal: controller.signal, onPoll: () => pending() });
   session.catch(() => {}); // awaited by the tests that expect it to settle
   await firstPending;
   return { session, stop: () => controller.abort('done'), click: () => emulator.click(loginId) };

@@ -6,24 +6,24 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSessionKeeper, EnchantedLinkClient, type SessionKeeper } from '../../src/index.js';
 import { PATHS } from '../../src/protocol/paths.js';
 import { createEmulator } from '../../src/testing/emulator.js';
-import { useEnchantedLink, useKeptSession, type UseEnchantedLinkResult, type UseKeptSessionResult } from '../../src/react/index.js';
+import { useSignInFlow, useSessionKeeper, type UseSignInFlowResult, type UseSessionKeeperResult } from '../../src/react/index.js';
 import { unlimitedBudget } from '../helpers/fixtures.js';
 
 const emulator = createEmulator();
 const client = new EnchantedLinkClient({ projectId: emulator.projectId, fetch: emulator.fetch, ...unlimitedBudget() });
-const POLL = { interval: 20, maxInterval: 20 };
+const POLL = { intervalMs: 20, maxIntervalMs: 20 };
 const sent = (path: string) => emulator.requests.filter((r) => r.path === path).length;
 
 let root: Root;
 let container: HTMLElement;
-let flow: UseEnchantedLinkResult;
-let kept: UseKeptSessionResult;
+let flow: UseSignInFlowResult;
+let kept: UseSessionKeeperResult;
 let keeper: SessionKeeper;
 let mounts = 0;
 
 function App() {
-  flow = useEnchantedLink(client, { poll: POLL, onSignedIn: keeper.set });
-  kept = useKeptSession(keeper);
+  flow = useSignInFlow(client, { poll: POLL, onSignedIn: keeper.set });
+  kept = useSessionKeeper(keeper);
   useEffect(() => void mounts++, []);
   return createElement('p', { id: 'state' }, `${flow.snapshot.status} ${kept.snapshot.status}`);
 }
@@ -50,7 +50,7 @@ afterEach(() => {
   container.remove();
 });
 
-describe('useEnchantedLink under StrictMode', () => {
+describe('useSignInFlow under StrictMode', () => {
   it('mounts twice without a request, sends once per start, and polls nothing after unmount', async () => {
     expect(mounts).toBe(2); // StrictMode's double mount did happen
     expect(emulator.requests).toHaveLength(0);
@@ -66,7 +66,7 @@ describe('useEnchantedLink under StrictMode', () => {
     root.unmount();
     const after = emulator.requests.length;
     // Ten poll intervals: a poll left running would have sent several requests by now.
-    await new Promise((resolve) => setTimeout(resolve, 10 * POLL.interval));
+    await new Promise((resolve) => setTimeout(resolve, 10 * POLL.intervalMs));
     expect(emulator.requests.length).toBe(after);
     expect(sent(PATHS.signInOrUp)).toBe(1);
   });
@@ -74,7 +74,7 @@ describe('useEnchantedLink under StrictMode', () => {
   it('unmounted right after start(): the send is abandoned and no poll follows', async () => {
     flow.start('ada@example.com');
     root.unmount(); // the send has not been answered yet
-    await new Promise((resolve) => setTimeout(resolve, 10 * POLL.interval));
+    await new Promise((resolve) => setTimeout(resolve, 10 * POLL.intervalMs));
     expect(sent(PATHS.signInOrUp)).toBeLessThanOrEqual(1);
     expect(sent(PATHS.pendingSession)).toBe(0);
   });
@@ -96,7 +96,7 @@ describe('useEnchantedLink under StrictMode', () => {
     flow.cancel();
     await until(() => container.textContent === 'cancelled signed-out', 'cancelled');
     const after = emulator.requests.length;
-    await new Promise((resolve) => setTimeout(resolve, 10 * POLL.interval));
+    await new Promise((resolve) => setTimeout(resolve, 10 * POLL.intervalMs));
     expect(emulator.requests.length).toBe(after);
     root.unmount();
   });

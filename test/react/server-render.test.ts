@@ -39,14 +39,14 @@ afterEach(() => {
 
 it('imports and renders both hooks on the server without touching a browser global', async () => {
   const reads = trapBrowserGlobals();
-  const { useEnchantedLink, useKeptSession } = await import('../../src/react/index.js');
+  const { useSignInFlow, useSessionKeeper } = await import('../../src/react/index.js');
   const { createSessionKeeper, EnchantedLinkClient } = await import('../../src/index.js');
   const client = new EnchantedLinkClient({ projectId: 'P2aAc4T2V93bddihGEx2Ryhc8e5Z' });
   // Created at module level of an app, as documented, with a storage that only a page has.
   const keeper = createSessionKeeper(client, { storage: 'xss-exposed-localStorage' });
   function App() {
-    const { snapshot } = useEnchantedLink(client);
-    const kept = useKeptSession(keeper);
+    const { snapshot } = useSignInFlow(client);
+    const kept = useSessionKeeper(keeper);
     return createElement('p', null, `${snapshot.status} ${kept.snapshot.status}`);
   }
   const html = renderToString(createElement(App));

@@ -78,12 +78,12 @@ describe.each(ALL_METHODS)('%s aborted at a random instant', (method) => {
             }, latency);
             signal.addEventListener('abort', onAbort, { once: true });
           });
-        const client = new EnchantedLinkClient({ projectId: PROJECT_ID, fetch, timeout: 1_000, headers: SECRET_HEADERS });
+        const client = new EnchantedLinkClient({ projectId: PROJECT_ID, fetch, timeoutMs: 1_000, headers: SECRET_HEADERS });
 
         if (abort.at === 'before') doAbort();
         const abortTimer = typeof abort.at === 'number' ? setTimeout(doAbort, abort.at) : undefined;
         let outcome: { ok: boolean; value: unknown; afterAbort: boolean } | undefined;
-        METHODS[method].call(client, controller.signal, { interval: 100, timeout: 60_000 }).then(
+        METHODS[method].call(client, controller.signal, { intervalMs: 100, timeoutMs: 60_000 }).then(
           (value) => (outcome = { ok: true, value, afterAbort: aborted }),
           (error: unknown) => (outcome = { ok: false, value: error, afterAbort: aborted }),
         );
@@ -111,7 +111,7 @@ describe('a poll aborted while it sleeps', () => {
     const fetch: FetchFunction = async () => (calls++, Response.json({ errorCode: 'E062503' }, { status: 401 }));
     const client = new EnchantedLinkClient({ projectId: PROJECT_ID, fetch });
     const controller = new AbortController();
-    const result = client.pollSession('ref-1', { signal: controller.signal, interval: 10_000 });
+    const result = client.pollSession('ref-1', { signal: controller.signal, intervalMs: 10_000 });
     const assertion = expect(result).rejects.toBe('stop');
     await vi.advanceTimersByTimeAsync(100); // the first poll answered pending; the loop now sleeps ~10 s
     expect(calls).toBe(1);

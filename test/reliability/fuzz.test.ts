@@ -192,8 +192,8 @@ describe('fuzzed responses', () => {
     const count = (tally[method] = { resolved: 0, rejected: 0 });
     await fc.assert(
       fc.asyncProperty(answer(SHAPE[METHODS[method].shape]), async (reply) => {
-        const client = new EnchantedLinkClient({ projectId: PROJECT_ID, fetch: fetchAnswering(reply), timeout: 1_000, headers: SECRET_HEADERS });
-        const outcome = await settle(METHODS[method].call(client, undefined, { timeout: 30_000, maxFailures: 3 }));
+        const client = new EnchantedLinkClient({ projectId: PROJECT_ID, fetch: fetchAnswering(reply), timeoutMs: 1_000, headers: SECRET_HEADERS });
+        const outcome = await settle(METHODS[method].call(client, undefined, { timeoutMs: 30_000, maxFailures: 3 }));
         const success = reply.kind === 'http' ? expectedSuccess(method, reply.status, reply.text) : undefined;
         expect(outcome.kind, 'did not settle within 10 virtual minutes').not.toBe('hang');
         count[outcome.kind === 'resolved' ? 'resolved' : 'rejected']++;

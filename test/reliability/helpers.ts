@@ -93,7 +93,7 @@ export const METHODS: Record<Method, MethodInfo> = {
     group: 'poll',
     shape: 'session',
     path: PATHS.pendingSession,
-    call: (c, signal, poll) => c.pollSession(SECRETS.pendingRef, { interval: 10, ...poll, ...opt(signal) }),
+    call: (c, signal, poll) => c.pollSession(SECRETS.pendingRef, { intervalMs: 10, ...poll, ...opt(signal) }),
   },
   // The session calls carry the refresh JWT in the Authorization header; a retry after an attempt that may
   // have reached Descope could spend a rotated or revoked token, so all but `me` retry like the sends.

@@ -117,7 +117,7 @@ function clientFor(id: string, fault: string, persistent: boolean) {
     sent.count++;
     return globalThis.fetch(...args);
   };
-  return { client: new EnchantedLinkClient({ projectId: PROJECT_ID, baseUrl: `${server.url}/${id}`, timeout, headers: SECRET_HEADERS, fetch, ...unlimitedBudget() }), sent };
+  return { client: new EnchantedLinkClient({ projectId: PROJECT_ID, baseUrl: `${server.url}/${id}`, timeoutMs: timeout, headers: SECRET_HEADERS, fetch, ...unlimitedBudget() }), sent };
 }
 
 const matrix = (table: typeof FAULTS, persistent: boolean) =>
@@ -129,7 +129,7 @@ const matrix = (table: typeof FAULTS, persistent: boolean) =>
 async function runCase({ id, fault, method, answer }: ReturnType<typeof matrix>[number], persistent: boolean) {
   cases.set(id, { answer, persistent, method, hits: 0 });
   const { client, sent } = clientFor(id, fault, persistent);
-  const outcome = await settle(METHODS[method].call(client, undefined, { timeout: 40_000, maxFailures: 2 }), { within: 50_000 });
+  const outcome = await settle(METHODS[method].call(client, undefined, { timeoutMs: 40_000, maxFailures: 2 }), { within: 50_000 });
   const hits = sent.count;
   if (outcome.kind === 'hang') return { fault, outcome: 'hang', hits };
   if (outcome.kind === 'resolved') {
@@ -186,7 +186,7 @@ describe('the sign-in flow on the emulator server, with its injected faults', ()
     try {
       // Polls every 10 ms, far past the default budget's pace (90 a minute): no limit, the faults are under test.
       const requestBudget = new RequestBudget({ requests: Number.POSITIVE_INFINITY });
-      const client = new EnchantedLinkClient({ projectId: emulator.projectId, baseUrl: http.url, timeout: 200, headers: SECRET_HEADERS, requestBudget });
+      const client = new EnchantedLinkClient({ projectId: emulator.projectId, baseUrl: http.url, timeoutMs: 200, headers: SECRET_HEADERS, requestBudget });
       const { pendingRef } = await client.signInOrUp('ada@example.com');
       const path = PATHS.pendingSession;
       emulator.injectFault({ type: 'drop-connection' }, { path });
@@ -196,7 +196,7 @@ describe('the sign-in flow on the emulator server, with its injected faults', ()
       emulator.injectFault({ type: 'rate-limit', retryAfter: 0 }, { path });
       await emulator.click('ada@example.com');
       const statuses: string[] = [];
-      const outcome = await settle(client.pollSession(pendingRef, { interval: 10, onPoll: ({ status }) => statuses.push(status) }), { within: 8_000 });
+      const outcome = await settle(client.pollSession(pendingRef, { intervalMs: 10, onPoll: ({ status }) => statuses.push(status) }), { within: 8_000 });
       expect(outcome).toMatchObject({ kind: 'resolved', value: { sessionJwt: expect.any(String) } });
       expect(statuses).toEqual(['retrying', 'retrying', 'retrying', 'retrying', 'rate-limited']);
     } finally {
@@ -208,8 +208,8 @@ describe('the sign-in flow on the emulator server, with its injected faults', ()
     const emulator = createEmulator();
     const http = await emulator.listen();
     try {
-      const client = new EnchantedLinkClient({ projectId: emulator.projectId, baseUrl: http.url, timeout: 1_000, headers: SECRET_HEADERS, ...unlimitedBudget() });
-      const poll = { timeout: 2_000, maxFailures: 1 };
+      const client = new EnchantedLinkClient({ projectId: emulator.projectId, baseUrl: http.url, timeoutMs: 1_000, headers: SECRET_HEADERS, ...unlimitedBudget() });
+      const poll = { timeoutMs: 2_000, maxFailures: 1 };
       emulator.injectFault({ type: 'drop-connection' }, { times: 3 });
       expect(await settle(METHODS[method].call(client, undefined, poll), { within: 8_000 })).toMatchObject({ kind: 'rejected', error: { name: 'NetworkError' } });
       emulator.clearFaults();

@@ -13,7 +13,7 @@ const DIST = pathToFileURL(resolve(import.meta.dirname, '../../dist/index.js')).
 const CHILD = `
 import { EnchantedLinkClient } from ${JSON.stringify(DIST)};
 const [dead, live, hold] = process.argv.slice(-3);
-const client = (baseUrl) => new EnchantedLinkClient({ projectId: ${JSON.stringify(PROJECT_ID)}, baseUrl, timeout: 2_000 });
+const client = (baseUrl) => new EnchantedLinkClient({ projectId: ${JSON.stringify(PROJECT_ID)}, baseUrl, timeoutMs: 2_000 });
 const outcome = (promise) => promise.then((value) => ({ resolved: value }), (error) => ({ name: error?.name, message: error?.message }));
 const abortAfter = (ms) => {
   const controller = new AbortController();
@@ -27,8 +27,8 @@ const afterSecondPoll = () => {
   return { signal: controller.signal, onPoll: ({ attempt }) => attempt === 2 && controller.abort(new Error('the user left')) };
 };
 
-const deadServer = await outcome(client(dead).pollSession('ref-1', { interval: 10, maxFailures: 3 }));
-const abortedBetweenPolls = await outcome(client(live).pollSession('ref-1', { interval: 50, ...afterSecondPoll() }));
+const deadServer = await outcome(client(dead).pollSession('ref-1', { intervalMs: 10, maxFailures: 3 }));
+const abortedBetweenPolls = await outcome(client(live).pollSession('ref-1', { intervalMs: 50, ...afterSecondPoll() }));
 const abortedMidRequest = await outcome(client(hold).pollSession('ref-1', { signal: abortAfter(100) }));
 // An aborted socket closes a few ms after the abort; a dangling timer or socket would stay for the whole second.
 const settledBy = Date.now() + 1_000;

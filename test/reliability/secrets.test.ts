@@ -46,7 +46,7 @@ async function collect(label: string, call: () => Promise<unknown>) {
 }
 
 /** Polls give up at the first failure; a 429 reaching past the 1 s deadline rejects at once. */
-const POLL = { maxFailures: 1, timeout: 1_000 };
+const POLL = { maxFailures: 1, timeoutMs: 1_000 };
 const answering = (response: () => Response): FetchFunction => async () => response();
 const clientWith = (options: Partial<ClientOptions>) => new EnchantedLinkClient({ projectId: PROJECT_ID, headers: SECRET_HEADERS, ...unlimitedBudget(), ...options });
 
@@ -81,7 +81,7 @@ describe('errors from an injected fetch', () => {
 
   it('pollSession timing out (PollTimeoutError)', async () => {
     const fetch = answering(() => Response.json({ errorCode: 'E062503' }, { status: 401 }));
-    await collect('pollSession: its deadline', () => METHODS.pollSession.call(clientWith({ fetch }), undefined, { timeout: 50, interval: 10 }));
+    await collect('pollSession: its deadline', () => METHODS.pollSession.call(clientWith({ fetch }), undefined, { timeoutMs: 50, intervalMs: 10 }));
   });
 });
 
@@ -103,7 +103,7 @@ describe.concurrent('errors over real HTTP', () => {
       collect(`${method}: connection refused`, () => METHODS[method].call(clientWith({ baseUrl: 'http://127.0.0.1:9' }), undefined, poll)),
       collect(`${method}: reset`, () => METHODS[method].call(clientWith({ baseUrl: `${server.url}/reset` }), undefined, poll)),
       collect(`${method}: truncated`, () => METHODS[method].call(clientWith({ baseUrl: `${server.url}/cut` }), undefined, poll)),
-      collect(`${method}: silent (RequestTimeoutError)`, () => METHODS[method].call(clientWith({ baseUrl: `${server.url}/silent`, timeout: 50 }), undefined, poll)),
+      collect(`${method}: silent (RequestTimeoutError)`, () => METHODS[method].call(clientWith({ baseUrl: `${server.url}/silent`, timeoutMs: 50 }), undefined, poll)),
     ]);
   }, 20_000);
 });
@@ -123,7 +123,7 @@ const argumentClient = clientWith({ fetch: answering(() => Response.json({})) })
 const MISPLACED_IN_CALLS: Array<[string, () => Promise<unknown>]> = [
   ['a token where an email belongs', () => argumentClient.updateUserEmail('ada@example.com', SECRETS.token, { refreshJwt: SECRETS.refreshJwt })],
   ['a verifier where options belong', () => argumentClient.verifyToken(SECRETS.token, SECRETS.pkceVerifier as never)],
-  ['a JWT as the poll timeout', () => argumentClient.pollSession(SECRETS.pendingRef, { timeout: SECRETS.refreshJwt as never })],
+  ['a JWT as the poll timeout', () => argumentClient.pollSession(SECRETS.pendingRef, { timeoutMs: SECRETS.refreshJwt as never })],
   ['a JWT as a redirect URL', () => argumentClient.signIn('ada@example.com', { redirectUrl: SECRETS.refreshJwt })],
   ['a token as loginOptions', () => argumentClient.signInOrUp('ada@example.com', { loginOptions: SECRETS.token as never })],
   ['a key as the user', () => argumentClient.signUp('ada@example.com', { user: SECRETS.managementKey as never })],
@@ -133,7 +133,7 @@ const MISPLACED_IN_CALLS: Array<[string, () => Promise<unknown>]> = [
 const MISPLACED_IN_OPTIONS: Array<[string, unknown]> = [
   ['a management key in the project ID', { projectId: `${PROJECT_ID}:${SECRETS.managementKey}` }],
   ['a key in the base URL', { projectId: PROJECT_ID, baseUrl: `ftp://${SECRETS.managementKey}@example.com` }],
-  ['a JWT as the timeout', { projectId: PROJECT_ID, timeout: SECRETS.refreshJwt }],
+  ['a JWT as the timeout', { projectId: PROJECT_ID, timeoutMs: SECRETS.refreshJwt }],
   ['a header value with a CR LF', { projectId: PROJECT_ID, headers: { 'x-api-key': `${SECRETS.apiKey}\r\nx-evil: 1` } }],
   ['a header value with a NUL', { projectId: PROJECT_ID, headers: { 'x-api-key': `${SECRETS.apiKey}\0` } }],
   ['a key as a header name', { projectId: PROJECT_ID, headers: { [`${SECRETS.apiKey}:`]: 'x' } }],

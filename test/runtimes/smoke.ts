@@ -41,12 +41,12 @@ async function rightLink(baseUrl: string, email: string, linkId: string): Promis
 
 /** Send, verify the right link, poll to a session, then two failures: an existing user and bad input. */
 export async function smoke(lib: typeof Library, server: typeof Server, { baseUrl, projectId, email }: SmokeConfig): Promise<SmokeResult> {
-  const client = new lib.EnchantedLinkClient({ projectId, baseUrl, timeout: 5_000 });
+  const client = new lib.EnchantedLinkClient({ projectId, baseUrl, timeoutMs: 5_000 });
   const { linkId, pendingRef, maskedEmail } = await client.signInOrUp(email);
   const token = lib.readTokenFromUrl(await rightLink(baseUrl, email, linkId));
   if (!token) throw new Error('the link has no token');
   await client.verifyToken(token);
-  const session = await client.pollSession(pendingRef, { interval: 20, timeout: 10_000 });
+  const session = await client.pollSession(pendingRef, { intervalMs: 20, timeoutMs: 10_000 });
   const existing: unknown = await client.signUp(email).then(() => new Error('signUp of an existing user resolved'), (error: unknown) => error);
   const invalid: unknown = await client.signInOrUp('').then(() => new Error('signInOrUp("") resolved'), (error: unknown) => error);
 

@@ -25,7 +25,7 @@ describe('emulator tokens through the validator (in process)', () => {
   it('a session JWT from sign-in and one from refresh pass, with the user ID', async () => {
     const session = await sessionFrom(emu);
     const claims = await sessions.validateSession(session.sessionJwt);
-    expect(claims).toMatchObject({ userId: session.user?.userId, expiresAt: session.sessionExpiration });
+    expect(claims).toMatchObject({ userId: session.user?.userId, expiresAtSeconds: session.sessionExpiration });
     const client = new EnchantedLinkClient({ projectId: emu.projectId, fetch: emu.fetch });
     const refreshed = await client.refreshSession(session.refreshJwt!);
     await expect(sessions.validateSession(refreshed.sessionJwt)).resolves.toMatchObject({ userId: session.user?.userId });

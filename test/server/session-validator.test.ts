@@ -90,8 +90,8 @@ describe('a valid session JWT', () => {
     const claims = await validator().validateSession(await sign());
     expect(claims).toEqual({
       userId: 'U2abc',
-      expiresAt: NOW + 540,
-      issuedAt: NOW - 60,
+      expiresAtSeconds: NOW + 540,
+      issuedAtSeconds: NOW - 60,
       roles: ['admin'],
       permissions: ['read', 'write'],
       tenants: { T1: { roles: ['owner'], permissions: ['billing'] }, T2: { roles: [], permissions: [] } },
@@ -103,7 +103,7 @@ describe('a valid session JWT', () => {
 
   it('reads absent roles, permissions and tenants as empty', async () => {
     const claims = await validator().validateSession(await sign({ sub: 'U1', iss: PROJECT_ID, exp: NOW + 60 }));
-    expect(claims).toEqual({ userId: 'U1', expiresAt: NOW + 60, roles: [], permissions: [], tenants: {}, claims: { sub: 'U1', iss: PROJECT_ID, exp: NOW + 60 } });
+    expect(claims).toEqual({ userId: 'U1', expiresAtSeconds: NOW + 60, roles: [], permissions: [], tenants: {}, claims: { sub: 'U1', iss: PROJECT_ID, exp: NOW + 60 } });
   });
 
   it.each([
@@ -131,7 +131,7 @@ describe('refused tokens', () => {
     expect(error).toBeInstanceOf(SessionExpiredError);
     expect(error).toBeInstanceOf(SessionError);
     expect(error).not.toBeInstanceOf(InvalidSessionError);
-    expect(error).toMatchObject({ name: 'SessionExpiredError', expiredAt: NOW - CLOCK_TOLERANCE_SECONDS - 1 });
+    expect(error).toMatchObject({ name: 'SessionExpiredError', expiredAtSeconds: NOW - CLOCK_TOLERANCE_SECONDS - 1 });
   });
 
   it('a not-yet-valid token (nbf in the future)', async () => {

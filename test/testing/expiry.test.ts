@@ -15,10 +15,10 @@ afterEach(() => {
 });
 
 describe('link and pendingRef lifetime (linkTtlMs)', () => {
-  it('stamps each email with sentAt and expiresAt = sentAt + linkTtlMs', async () => {
+  it('stamps each email with sentAtMs and expiresAtMs = sentAtMs + linkTtlMs', async () => {
     const { emu, clock } = withClock(90_000);
     await signIn(emu);
-    expect(emu.lastEmail(ADA)).toMatchObject({ sentAt: clock.now, expiresAt: clock.now + 90_000 });
+    expect(emu.lastEmail(ADA)).toMatchObject({ sentAtMs: clock.now, expiresAtMs: clock.now + 90_000 });
   });
 
   it('verifies a link up to 1 ms before it expires', async () => {
@@ -65,7 +65,7 @@ describe('link and pendingRef lifetime (linkTtlMs)', () => {
     vi.useFakeTimers({ now: new Date('2030-01-01T00:00:00Z') });
     const emu = createEmulator({ users: [{ loginId: ADA }] });
     const { body } = await signIn(emu);
-    expect(emu.lastEmail(ADA)?.sentAt).toBe(Date.parse('2030-01-01T00:00:00Z'));
+    expect(emu.lastEmail(ADA)?.sentAtMs).toBe(Date.parse('2030-01-01T00:00:00Z'));
     vi.advanceTimersByTime(300_000);
     expectError(await poll(emu, body.pendingRef), 'unknownPendingRef');
   });

@@ -123,7 +123,7 @@ describe('pages', () => {
     const html = await (await fetch(`${server.url}/`)).text();
     expect(html.indexOf(ADA)).toBeLessThan(html.indexOf('grace@example.com'));
     const email = emu.lastEmail(ADA)!;
-    expect(html).toContain(`<time datetime="${new Date(email.sentAt).toISOString()}">`);
+    expect(html).toContain(`<time datetime="${new Date(email.sentAtMs).toISOString()}">`);
     for (const link of email.links) expect(html).toContain(`<a href="${link.url}">${link.number}</a>`);
     expect(html).toMatch(/<meta http-equiv="refresh" content="\d+">/);
   });

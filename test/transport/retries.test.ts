@@ -11,7 +11,7 @@ const { server, seen } = useMockServer();
 // A client per test: its request budget (every client has one) keeps time, and fake clocks restart.
 let client: EnchantedLinkClient;
 beforeEach(() => {
-  client = new EnchantedLinkClient({ projectId: PROJECT_ID, timeout: 5_000 });
+  client = new EnchantedLinkClient({ projectId: PROJECT_ID, timeoutMs: 5_000 });
 });
 
 beforeEach(() => vi.useFakeTimers());

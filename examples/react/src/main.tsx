@@ -2,20 +2,20 @@
 // its screen; `data-state` names it (the end-to-end test reads it).
 import { StrictMode, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { useEnchantedLink, useKeptSession } from 'enchanted-link/react';
+import { useSignInFlow, useSessionKeeper } from 'enchanted-link/react';
 import { client, keeper } from './client.js';
 
 const cooldown = Number(import.meta.env.VITE_RESEND_COOLDOWN_MS) || undefined;
 
 function App() {
-  const { snapshot: session } = useKeptSession(keeper);
+  const { snapshot: session } = useSessionKeeper(keeper);
   return session.status === 'signed-in' ? <Account /> : <SignIn ended={session.error !== undefined} />;
 }
 
 function SignIn({ ended }: { ended: boolean }) {
-  const { snapshot, start, resend, cancel } = useEnchantedLink(client, {
+  const { snapshot, start, resend, cancel } = useSignInFlow(client, {
     onSignedIn: keeper.set,
-    ...(cooldown ? { resendCooldown: cooldown } : {}),
+    ...(cooldown ? { resendCooldownMs: cooldown } : {}),
   });
   const [email, setEmail] = useState('');
   const submit = (event: FormEvent) => {
@@ -40,7 +40,7 @@ function SignIn({ ended }: { ended: boolean }) {
           </p>
           {snapshot.resendError && <p className="error" id="resend-error">Could not resend: {snapshot.resendError.message}</p>}
           <button id="resend" disabled={!snapshot.canResend} onClick={resend}>
-            {snapshot.resending ? 'Resending…' : snapshot.canResend ? 'Resend the email' : <>Resend in <Countdown to={snapshot.resendAt} /></>}
+            {snapshot.resending ? 'Resending…' : snapshot.canResend ? 'Resend the email' : <>Resend in <Countdown to={snapshot.resendAtMs} /></>}
           </button>
           <button id="cancel" onClick={cancel}>Cancel</button>
         </Screen>
@@ -64,7 +64,7 @@ function SignIn({ ended }: { ended: boolean }) {
 }
 
 function Account() {
-  const { snapshot, refresh, signOut } = useKeptSession(keeper);
+  const { snapshot, refresh, signOutAll } = useSessionKeeper(keeper);
   if (snapshot.status !== 'signed-in') return null;
   const { user, sessionExpiration } = snapshot.session;
   return (
@@ -75,7 +75,7 @@ function Account() {
         it is refreshed before then, and when you come back to this tab.
       </p>
       <button id="refresh" onClick={() => void refresh()}>Refresh now</button>
-      <button id="sign-out" onClick={() => void signOut()}>Sign out everywhere</button>
+      <button id="sign-out" onClick={() => void signOutAll()}>Sign out everywhere</button>
     </Screen>
   );
 }
