@@ -29,7 +29,7 @@ export {
   type SessionKeeperStorage,
   type SessionStorageLike,
 } from './keeper/create-session-keeper.js';
-export { RequestBudget, type RequestBudgetOptions } from './poll/request-budget.js';
+export { RequestBudget, type RequestBudgetOptions } from './transport/request-budget.js';
 
 export { EnchantedLinkError, isEnchantedLinkError } from './errors/enchanted-link-error.js';
 export { InvalidArgumentError } from './errors/invalid-argument-error.js';

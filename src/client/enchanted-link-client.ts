@@ -1,13 +1,12 @@
-import { DescopeError } from '../errors/descope-error.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { pollSession } from '../poll/poll-session.js';
 import { announceVerified } from '../poll/wake-ups.js';
-import { PENDING } from '../protocol/codes.js';
 import { PATHS, type EndpointPath } from '../protocol/paths.js';
 import { emptyResponseSchema, linkResponseSchema, sessionSchema, userSchema } from '../protocol/schemas.js';
-import { RequestBudget, type BudgetedTransport } from '../poll/request-budget.js';
-import { createTransport } from '../transport/create-transport.js';
-import type { BodySchema, RetryPolicy } from '../transport/outcome.js';
+import { createExecutor, type Executor } from '../transport/executor.js';
+import type { BodySchema } from '../transport/outcome.js';
+import { classify, type RetryPolicy } from '../transport/policy.js';
+import { RequestBudget } from '../transport/request-budget.js';
 import type {
   CallOptions,
   ClientOptions,
@@ -49,7 +48,7 @@ import { CALL, checkOptions, clientSettings, pollSettings, SEND, SIGN_IN, SIGN_U
 export class EnchantedLinkClient {
   readonly #projectId: string;
   readonly #redirectUrl: string | undefined;
-  readonly #request: BudgetedTransport;
+  readonly #request: Executor;
   readonly #bindings = new Bindings();
 
   /**
@@ -60,10 +59,9 @@ export class EnchantedLinkClient {
     const { redirectUrl, ...config } = clientSettings(options);
     this.#projectId = config.projectId;
     this.#redirectUrl = redirectUrl;
-    const transport = createTransport(config);
     // Checked by clientSettings (duck-typed, so a budget from another copy of the package works too).
-    // Every client has one: its polls share one reaction to a 429 even when nobody configured a budget.
-    this.#request = ((options.requestBudget as RequestBudget | undefined) ?? new RequestBudget()).wrap(transport);
+    // Every client has one: its requests share one reaction to a 429 even when nobody configured a budget.
+    this.#request = createExecutor(config, (options.requestBudget as RequestBudget | undefined) ?? new RequestBudget());
   }
 
   /**
@@ -237,7 +235,7 @@ export class EnchantedLinkClient {
   async pollSession(pendingRef: string, options: PollOptions = {}): Promise<Session> {
     assertNonEmptyString(pendingRef, 'pendingRef');
     const settings = pollSettings(options);
-    return pollSession((signal, onWait) => this.#checkSession(pendingRef, signal, 'none', onWait), settings, this.#projectId, this.#bindings.get(pendingRef));
+    return pollSession((signal, onWait) => this.#checkSession(pendingRef, signal, 'none', onWait), settings, this.#projectId, this.#request.clock, this.#bindings.get(pendingRef));
   }
 
   /**
@@ -330,12 +328,12 @@ export class EnchantedLinkClient {
     return this.#request({ path, method: get ? 'GET' : 'POST', ...(!get && { body: {} }), schema, signal, refreshJwt, retry: get ? 'idempotent' : 'send' });
   }
 
-  /** `onWait` marks a poll: with a request budget, it waits its turn among the other sign-ins. */
+  /** `onWait` marks a poll: it waits its turn among the other sign-ins' polls. */
   async #checkSession(pendingRef: string, signal: AbortSignal | undefined, retry: RetryPolicy | 'none', onWait?: (ms: number) => void): Promise<Session | undefined> {
     try {
-      return await this.#request({ path: PATHS.pendingSession, body: { pendingRef }, schema: sessionSchema, signal, retry, onWait });
+      return await this.#request({ path: PATHS.pendingSession, body: { pendingRef }, schema: sessionSchema, signal, retry, poll: onWait && { key: pendingRef, onWait } });
     } catch (error) {
-      if (error instanceof DescopeError && error.status === 401 && error.errorCode === PENDING) return undefined;
+      if (classify(error) === 'pending') return undefined;
       throw error;
     }
   }

@@ -2,7 +2,7 @@
 // option is checked, and `checkOptions` runs it. An option given as `undefined` counts as absent, so callers
 // with `exactOptionalPropertyTypes` may pass any optional option as `undefined`.
 import type { PollSettings } from '../poll/poll-session.js';
-import type { TransportConfig } from '../transport/create-transport.js';
+import type { TransportConfig } from '../transport/attempt.js';
 import type { ClientOptions } from '../types/client-options.js';
 import type { PollOptions } from '../types/poll-options.js';
 import {
@@ -40,7 +40,7 @@ const CLIENT: Spec = {
   fetch: assertFunction,
   headers: assertHeaders,
   // A RequestBudget, duck-typed: `instanceof` would pull its code into every bundle, used or not.
-  requestBudget: (value, name) => void (typeof (value as { wrap?: unknown } | null)?.wrap === 'function' || fail(name, 'expected a RequestBudget')),
+  requestBudget: (value, name) => void (typeof (value as { take?: unknown } | null)?.take === 'function' || fail(name, 'expected a RequestBudget')),
 };
 const POLL: Spec = {
   ...CALL,

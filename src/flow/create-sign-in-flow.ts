@@ -2,7 +2,7 @@ import { assertDelay, assertOptionalObject } from '../client/arguments.js';
 import type { EnchantedLinkClient } from '../client/enchanted-link-client.js';
 import type { EnchantedLinkError } from '../errors/enchanted-link-error.js';
 import { PollTimeoutError } from '../errors/poll-timeout-error.js';
-import { RateLimitError } from '../errors/rate-limit-error.js';
+import { askedWait } from '../transport/policy.js';
 import type { SignInOrUpOptions } from '../types/client-options.js';
 import type { PollOptions, PollStatus } from '../types/poll-options.js';
 import type { LinkSent, Session } from '../types/session.js';
@@ -309,7 +309,7 @@ export function createSignInFlow(client: SignInFlowClient, options: SignInFlowOp
           update({
             resending: false,
             resendError: error,
-            resendAtMs: cooldown(error instanceof RateLimitError ? error.retryAfter * 1000 || resendCooldownMs : 0),
+            resendAtMs: cooldown(askedWait(error)),
           }),
       );
     },

@@ -1,9 +1,8 @@
 import { assertDelay, assertNonEmptyString, assertOptionalObject } from '../client/arguments.js';
-import { DescopeError } from '../errors/descope-error.js';
 import type { EnchantedLinkError } from '../errors/enchanted-link-error.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
-import { RateLimitError } from '../errors/rate-limit-error.js';
 import { channel as openChannel } from '../poll/wake-ups.js';
+import { askedWait, endsSession } from '../transport/policy.js';
 import type { CallOptions } from '../types/client-options.js';
 import type { Session } from '../types/session.js';
 import { sleep } from '../utils/sleep.js';
@@ -311,8 +310,8 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
       } catch (error) {
         // Likewise: a refusal of a refresh JWT that is no longer the current one ends nothing.
         if (current()?.sessionJwt !== stored.sessionJwt) return;
-        if (error instanceof DescopeError && error.status < 500 && !(error instanceof RateLimitError)) end(error);
-        else schedule(Math.max((error as RateLimitError).retryAfter * 1000 || 0, RETRY));
+        if (endsSession(error)) end(error);
+        else schedule(Math.max(askedWait(error), RETRY));
       }
     })
       .then(current)

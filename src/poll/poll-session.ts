@@ -1,9 +1,9 @@
 import type { EnchantedLinkError } from '../errors/enchanted-link-error.js';
 import { PollTimeoutError } from '../errors/poll-timeout-error.js';
-import { RateLimitError } from '../errors/rate-limit-error.js';
-import { jitter, retryDelay } from '../transport/outcome.js';
+import { classify, jitter, retryDelay } from '../transport/policy.js';
 import type { Session } from '../types/session.js';
 import type { PollProgress, PollStatus } from '../types/poll-options.js';
+import type { Clock } from '../utils/clock.js';
 import { sleep } from '../utils/sleep.js';
 import { watchWakeUps } from './wake-ups.js';
 
@@ -34,23 +34,23 @@ export type SessionCheck = (signal: AbortSignal, onWait: (ms: number) => void) =
  * backoff are never cut short. While it waits, it answers the verify page's handshake for `binding` (the
  * value its send put in the links), which is how that page knows this browser asked for the link.
  */
-export async function pollSession(check: SessionCheck, settings: PollSettings, projectId: string, binding?: string): Promise<Session> {
+export async function pollSession(check: SessionCheck, settings: PollSettings, projectId: string, clock: Clock, binding?: string): Promise<Session> {
   const { signal, timeout, interval, maxInterval, backoffFactor, maxFailures, onPoll } = settings;
   signal?.throwIfAborted();
-  const started = Date.now();
+  const started = clock.now();
   let attempts = 0;
   // One controller ends everything, the request and the wait alike: the caller's abort (its reason
   // unchanged) or the deadline (a PollTimeoutError), whichever comes first.
   const stop = new AbortController();
   const onAbort = () => stop.abort(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(() => stop.abort(new PollTimeoutError(timeout, attempts)), timeout);
+  const timer = clock.setTimeout(() => stop.abort(new PollTimeoutError(timeout, attempts)), timeout);
   // Aborted by a wake-up, renewed after every wait: a wake-up during a request is remembered that way.
   let wake = new AbortController();
   const unwatch = watchWakeUps(() => wake.abort(), interval, projectId, binding);
   let signedIn = false;
   const report = (attempt: number, nextDelayMs: number, status: PollStatus, error?: EnchantedLinkError) =>
-    onPoll?.({ attempt, elapsedMs: Date.now() - started, nextDelayMs, status, ...(error ? { error } : {}) });
+    onPoll?.({ attempt, elapsedMs: clock.now() - started, nextDelayMs, status, ...(error ? { error } : {}) });
   try {
     let wait = interval;
     let failures = 0;
@@ -73,16 +73,16 @@ export async function pollSession(check: SessionCheck, settings: PollSettings, p
         wait = Math.min(wait * backoffFactor, maxInterval);
       } catch (caught) {
         if (stop.signal.aborted) throw stop.signal.reason;
-        // The retry rule of single calls (transport/outcome.ts), with the poll's own base and limits: a
+        // The retry rule of single calls (transport/policy.ts), with the poll's own base and limits: a
         // 429 waits at least `Retry-After` unless that reaches past the deadline (waiting only to time out
         // would hide the real reason); transient failures give up after `maxFailures` in a row.
         // 429s in a row grow the backoff too, but only transient failures count towards `maxFailures`.
-        const rateLimited = caught instanceof RateLimitError;
+        const rateLimited = classify(caught) === 'rate-limited';
         const inARow = rateLimited ? ++limited : ++failures;
         // Failure backoff starts from 1 s (2 s, 4 s, 8 s…) whatever the pending pace, or from a shorter `interval`.
         const base = Math.min(interval, 1_000);
         const delay =
-          rateLimited || failures < maxFailures ? retryDelay(caught, inARow, 'idempotent', base, started + timeout - Date.now()) : undefined;
+          rateLimited || failures < maxFailures ? retryDelay(caught, inARow, 'idempotent', base, started + timeout - clock.now()) : undefined;
         if (delay === undefined) throw caught;
         nextDelayMs = delay;
         status = rateLimited ? 'rate-limited' : 'retrying';
@@ -91,14 +91,14 @@ export async function pollSession(check: SessionCheck, settings: PollSettings, p
         error = caught as EnchantedLinkError;
       }
       report(attempts, nextDelayMs, status, error);
-      await sleep(nextDelayMs, stop.signal, status === 'pending' ? wake.signal : undefined);
+      await sleep(nextDelayMs, stop.signal, status === 'pending' ? wake.signal : undefined, clock);
       // The poll that follows answers whatever woke us.
       if (wake.signal.aborted) wake = new AbortController();
     }
   } catch (error) {
     throw stop.signal.aborted ? stop.signal.reason : error;
   } finally {
-    clearTimeout(timer);
+    clock.clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
     unwatch(signedIn); // a session also answers a verify page of this browser that it came here
   }

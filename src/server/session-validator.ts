@@ -4,7 +4,8 @@ import { assertHttpUrl, assertNonEmptyString, assertOptionalObject } from '../cl
 import { baseUrlForProject } from '../client/base-url.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { InvalidSessionError, SessionExpiredError, type InvalidSessionReason } from '../errors/session-errors.js';
-import { createTransport } from '../transport/create-transport.js';
+import { createExecutor } from '../transport/executor.js';
+import { RequestBudget } from '../transport/request-budget.js';
 import type { FetchFunction } from '../types/client-options.js';
 import { sessionClaims, type SessionClaims } from './claims.js';
 import { ProjectKeys } from './project-keys.js';
@@ -84,7 +85,8 @@ export class SessionValidator {
     if (baseUrl !== undefined) assertHttpUrl(baseUrl, 'baseUrl');
     if (fetch !== undefined && typeof fetch !== 'function') throw new InvalidArgumentError('fetch', 'expected a function');
     this.#projectId = projectId;
-    const request = createTransport({ projectId, baseUrl: baseUrl ?? baseUrlForProject(projectId), timeout: KEYS_TIMEOUT_MS, fetch });
+    // Through the one executor (retries, timeout, redaction); key fetches are rare, so no limit, only the shared 429 pause.
+    const request = createExecutor({ projectId, baseUrl: baseUrl ?? baseUrlForProject(projectId), timeout: KEYS_TIMEOUT_MS, fetch }, new RequestBudget({ requests: Number.POSITIVE_INFINITY }));
     this.#keys = new ProjectKeys(() => request({ path: `/v2/keys/${projectId}`, method: 'GET', schema: jwksSchema, retry: 'idempotent' }));
   }
 

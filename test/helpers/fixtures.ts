@@ -1,7 +1,7 @@
 // The values the tests share, defined once: the project, the user, and what Descope answers a send and
 // a poll with. The endpoint paths are the SDK's own (PATHS); test/client/requests.test.ts pins them to the spec.
 export { PATHS } from '../../src/protocol/paths.js';
-import { RequestBudget } from '../../src/poll/request-budget.js';
+import { RequestBudget } from '../../src/transport/request-budget.js';
 
 /** A 28-character project ID (a regional one has 32). */
 export const PROJECT_ID = 'P2aAc4T2V93bddihGEx2Ryhc8e5Z';
