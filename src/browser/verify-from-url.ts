@@ -1,4 +1,4 @@
-import { assertFunction, assertOptionalObject, assertOptionalSignal } from '../client/arguments.js';
+import { assertFunction, assertOptionalObject, assertOptionalSignal } from '../options/arguments.js';
 import type { EnchantedLinkClient } from '../client/enchanted-link-client.js';
 import { BINDING_PARAM } from '../client/binding.js';
 import { readBindingFromUrl, readTokenFromUrl } from '../client/read-token-from-url.js';

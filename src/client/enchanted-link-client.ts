@@ -19,9 +19,10 @@ import type {
 } from '../types/client-options.js';
 import type { PollOptions } from '../types/poll-options.js';
 import type { LinkSent, Session, User } from '../types/session.js';
-import { assertEmail, assertNonEmptyString, assertRefreshJwt } from './arguments.js';
+import { assertEmail, assertNonEmptyString, assertRefreshJwt } from '../options/arguments.js';
+import { checkOptions } from '../options/check-options.js';
 import { Bindings, newBinding, withBinding } from './binding.js';
-import { CALL, checkOptions, clientSettings, pollSettings, SEND, SIGN_IN, SIGN_UP, UPDATE_EMAIL, VERIFY } from './options.js';
+import { CALL, clientSettings, pollSettings, SEND, SIGN_IN, SIGN_UP, UPDATE_EMAIL, VERIFY } from './options.js';
 
 /**
  * The enchanted-link client: send the email, verify the clicked link, get the session.
