@@ -31,8 +31,13 @@ const ENTRY = join(DIST, 'index.js');
  * gesture and wake-ups (issue 11), the request budget, now on in every client (issue 17, +0.7 KB), and the
  * hostile-input checks and credential scrubbing (issue 12). Closing the gap needs a smaller HTTP layer than
  * ky or those features outside the client class, not trimming.
+ *
+ * Re-measured 2026-12-03 with issue 21 (scanner-proof verify): total 22,004 B, own code 7,496 B (+606 B and
+ * +531 B over the figures above). Every send now adds a per-sign-in binding to the redirect URL and the
+ * client keeps it for its poll (class code, so in every bundle), and verifyFromUrl does the same-browser
+ * handshake, answers `WrongDeviceError` and reads and strips the binding: the feature the issue asks for.
  */
-export const BUDGET = { total: Math.ceil(21_398 * 1.05), own: Math.ceil(6_965 * 1.05) };
+export const BUDGET = { total: Math.ceil(22_004 * 1.05), own: Math.ceil(7_496 * 1.05) };
 
 /** Issue 12's size goals (min+gzip bytes), reported beside the CI budget. */
 export const GOAL = { total: 16.5 * 1024, own: 3 * 1024 };
