@@ -4,7 +4,7 @@
  * @module enchanted-link
  */
 export { EnchantedLinkClient } from './client/enchanted-link-client.js';
-export { readTokenFromUrl } from './client/read-token-from-url.js';
+export { readBindingFromUrl, readTokenFromUrl } from './client/read-token-from-url.js';
 export { verifyFromUrl, type VerifyFromUrlOptions, type VerifyFromUrlResult } from './browser/verify-from-url.js';
 export {
   createSignInFlow,
@@ -40,6 +40,7 @@ export { ResponseValidationError, type ValidationIssue } from './errors/response
 export { NetworkError } from './errors/network-error.js';
 export { RequestTimeoutError } from './errors/request-timeout-error.js';
 export { PollTimeoutError } from './errors/poll-timeout-error.js';
+export { WrongDeviceError } from './errors/wrong-device-error.js';
 
 export type {
   CallOptions,

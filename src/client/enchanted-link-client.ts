@@ -20,8 +20,10 @@ import type {
 import type { EventListener } from '../types/events.js';
 import type { PollOptions } from '../types/poll-options.js';
 import type { LinkSent, Session, User } from '../types/session.js';
-import { assertEmail, assertNonEmptyString, assertRefreshJwt } from './arguments.js';
-import { CALL, checkOptions, clientSettings, pollSettings, SEND, SIGN_IN, SIGN_UP, UPDATE_EMAIL, VERIFY } from './options.js';
+import { assertEmail, assertNonEmptyString, assertRefreshJwt } from '../options/arguments.js';
+import { checkOptions } from '../options/check-options.js';
+import { Bindings, newBinding, withBinding } from './binding.js';
+import { CALL, clientSettings, pollSettings, SEND, SIGN_IN, SIGN_UP, UPDATE_EMAIL, VERIFY } from './options.js';
 
 /**
  * The enchanted-link client: send the email, verify the clicked link, get the session.
@@ -50,6 +52,7 @@ export class EnchantedLinkClient {
   readonly #redirectUrl: string | undefined;
   readonly #request: Executor;
   readonly #onEvent: EventListener | undefined;
+  readonly #bindings = new Bindings();
 
   /**
    * @param options - Project ID and connection settings; see {@link ClientOptions}.
@@ -241,6 +244,7 @@ export class EnchantedLinkClient {
       settings,
       this.#projectId,
       this.#request.clock,
+      this.#bindings.get(pendingRef),
       this.#onEvent,
     );
   }
@@ -347,7 +351,21 @@ export class EnchantedLinkClient {
 
   async #send(path: EndpointPath, body: Record<string, unknown>, options: Partial<SendOptions>, refreshJwt?: string): Promise<LinkSent> {
     const { redirectUrl = this.#redirectUrl, providerId, signal } = options;
+    // A fresh binding per send, in the links' URL: the verify page asks for it on the page channel, and
+    // only this client's `pollSession` for this sign-in answers. Without a redirect URL (the console's is
+    // used) there is nowhere to put it, and the verify page treats the link as opened on another device.
+    const binding = redirectUrl === undefined ? undefined : newBinding();
     // JSON.stringify drops `undefined` fields, so absent options never reach the wire.
-    return this.#request({ path, body: { ...body, redirectUrl, providerId }, schema: linkResponseSchema, signal, refreshJwt, retry: 'send' });
+    const sent = await this.#request({
+      path,
+      body: { ...body, redirectUrl: binding && withBinding(redirectUrl!, binding), providerId },
+      schema: linkResponseSchema,
+      signal,
+      refreshJwt,
+      retry: 'send',
+    });
+    if (!binding) return sent;
+    this.#bindings.keep(sent.pendingRef, binding);
+    return { ...sent, binding };
   }
 }

@@ -33,9 +33,17 @@ export type SessionCheck = (signal: AbortSignal, onWait: (ms: number) => void, p
  * `signal` and the deadline abort the request and the wait alike. In a page, a verify of `projectId`
  * announced by another tab or the page becoming visible ends a pending wait at once (one that comes during
  * a request skips the next pending wait), at most once per `interval` for each of the two; waits for `Retry-After` and failure
- * backoff are never cut short.
+ * backoff are never cut short. While it waits, it answers the verify page's handshake for `binding` (the
+ * value its send put in the links), which is how that page knows this browser asked for the link.
  */
-export async function pollSession(check: SessionCheck, settings: PollSettings, projectId: string, clock: Clock, onEvent?: EventListener): Promise<Session> {
+export async function pollSession(
+  check: SessionCheck,
+  settings: PollSettings,
+  projectId: string,
+  clock: Clock,
+  binding?: string,
+  onEvent?: EventListener,
+): Promise<Session> {
   const { signal, timeout, interval, maxInterval, backoffFactor, maxFailures, onPoll } = settings;
   signal?.throwIfAborted();
   const started = clock.now();
@@ -48,7 +56,7 @@ export async function pollSession(check: SessionCheck, settings: PollSettings, p
   const timer = clock.setTimeout(() => stop.abort(new PollTimeoutError(timeout, attempts)), timeout);
   // Aborted by a wake-up, renewed after every wait: a wake-up during a request is remembered that way.
   let wake = new AbortController();
-  const unwatch = watchWakeUps(() => wake.abort(), interval, projectId);
+  const unwatch = watchWakeUps(() => wake.abort(), interval, projectId, binding);
   let signedIn = false;
   // Observed: a `poll` event for the start, every report and the end, numbered for the poll's requests.
   const pollId = onEvent && nextId();

@@ -1,8 +1,8 @@
 import { errors, jwtVerify, type JWTPayload } from 'jose';
 import * as z from 'zod/mini';
-import { assertHttpUrl, assertNonEmptyString, assertOptionalObject } from '../client/arguments.js';
 import { baseUrlForProject } from '../client/base-url.js';
-import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
+import { assertBaseUrl, assertFunction, assertProjectId } from '../options/arguments.js';
+import { checkOptions, type Spec } from '../options/check-options.js';
 import { InvalidSessionError, SessionExpiredError, type InvalidSessionReason } from '../errors/session-errors.js';
 import { createExecutor } from '../transport/executor.js';
 import { RequestBudget } from '../transport/request-budget.js';
@@ -21,6 +21,12 @@ export const CLOCK_TOLERANCE_SECONDS = 5;
 
 /** Limit for one key fetch, in milliseconds. */
 const KEYS_TIMEOUT_MS = 10_000;
+
+const VALIDATOR: Spec = {
+  // The keys decide which tokens are genuine: fetched over https: only (http: on loopback only, as the client).
+  baseUrl: assertBaseUrl,
+  fetch: assertFunction,
+};
 
 const jwksSchema = z.looseObject({ keys: z.array(z.looseObject({ kty: z.string() })) });
 
@@ -77,13 +83,9 @@ export class SessionValidator {
    * @throws {@link enchanted-link!InvalidArgumentError} when an option is missing or malformed (no request is made).
    */
   constructor(options: SessionValidatorOptions) {
-    assertOptionalObject(options, 'options');
-    const { projectId, baseUrl, fetch } = options ?? ({} as Partial<SessionValidatorOptions>);
-    assertNonEmptyString(projectId, 'projectId');
+    const { projectId, baseUrl, fetch } = checkOptions(options, VALIDATOR);
     // It becomes a URL path segment and the expected issuer: Descope's IDs are letters and digits.
-    if (!/^[A-Za-z0-9]+$/.test(projectId)) throw new InvalidArgumentError('projectId', 'expected letters and digits only');
-    if (baseUrl !== undefined) assertHttpUrl(baseUrl, 'baseUrl');
-    if (fetch !== undefined && typeof fetch !== 'function') throw new InvalidArgumentError('fetch', 'expected a function');
+    assertProjectId(projectId, 'projectId');
     this.#projectId = projectId;
     // Through the one executor (retries, timeout, redaction); key fetches are rare, so no limit, only the shared 429 pause.
     const request = createExecutor({ projectId, baseUrl: baseUrl ?? baseUrlForProject(projectId), timeout: KEYS_TIMEOUT_MS, fetch }, new RequestBudget({ requests: Number.POSITIVE_INFINITY }));

@@ -300,9 +300,16 @@ describe('options', () => {
     ['a projectId that would change the keys path', { projectId: 'P2/../x' }, 'projectId'],
     ['a relative baseUrl', { projectId: PROJECT_ID, baseUrl: '/api' }, 'baseUrl'],
     ['a fetch that is not a function', { projectId: PROJECT_ID, fetch: 'fetch' }, 'fetch'],
+    // Whoever answers the key fetch decides which tokens are genuine: never over plain http (as the client).
+    ['an http: baseUrl', { projectId: PROJECT_ID, baseUrl: 'http://auth.example.com' }, 'baseUrl'],
+    ['an http: baseUrl on a private address', { projectId: PROJECT_ID, baseUrl: 'http://10.0.0.5:8080' }, 'baseUrl'],
   ])('rejects %s with InvalidArgumentError', (_, options, argument) => {
     expect(() => new SessionValidator(options as never)).toThrow(InvalidArgumentError);
     expect(() => new SessionValidator(options as never)).toThrow(expect.objectContaining({ argument }));
+  });
+
+  it.each(['http://localhost:4010', 'http://127.0.0.1:4010/descope', 'http://[::1]:4010'])('accepts http: on loopback (%s), as the client does', (baseUrl) => {
+    expect(() => new SessionValidator({ projectId: PROJECT_ID, baseUrl })).not.toThrow();
   });
 
   it('fetches the keys from baseUrl', async () => {
