@@ -10,11 +10,12 @@ const INDEX = JSON.stringify(join(DIST, 'index.js'));
 const REACT = JSON.stringify(join(DIST, 'react.js'));
 
 /**
- * The budgets (min+gzip bytes), from issue 16: each one is the increase over the bundle before it.
- * keeper 1024 → 1100 (issue 23, 1.0 names): `signOutAll()` became a method of its own (as on the client)
- * instead of the default of `signOut()`, measured 1,039 B.
+ * The budgets (min+gzip bytes), from issue 16: each one is the increase over the bundle before it, with at
+ * least 5 % headroom over the last measurement (issue 23; see BUDGET in size.mjs for why).
+ * keeper 1024 → 1217 (issue 23): `signOutAll()` became a method of its own (as on the client), and the
+ * keeper checks its options and its client with the shared checker; measured 1,159 B (+5 %).
  */
-export const UI_BUDGET = { flow: 1024, keeper: 1100, react: 512 };
+export const UI_BUDGET = { flow: 1024, keeper: Math.ceil(1_159 * 1.05), react: 512 };
 
 const CLIENT = `
 import { EnchantedLinkClient } from ${INDEX};

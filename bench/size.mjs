@@ -13,19 +13,31 @@ import { compare, fig, format, share, target } from './result.mjs';
 const ENTRY = join(DIST, 'index.js');
 
 /**
- * The budget (min+gzip bytes) `npm run size` enforces: the size measured when it was last set, plus
- * 100 B each, so a small fix can land without touching it while any real growth fails CI and has to
- * come here with its reason. Measured 2026-12-02 (issue 12 item 7, after every client got a
- * RequestBudget by default): total 20,001 B, own code 5,626 B.
+ * The budget (min+gzip bytes) `npm run size` enforces: the size measured when it was last set, plus 5 %
+ * (issue 23). The headroom is there so that readable code never has to fight for bytes: a clearer name,
+ * a `===`, a comment-worthy `if` instead of a comma expression all fit; growth past 5 % fails CI and has
+ * to come here with its reason. Shrinking comes from structure (what a page does not use stays out of
+ * its bundle), never from obscure code.
  *
- * Issue 12's targets are 16.5 KB total and 3 KB own code; this misses them by about 3.0 KB and 2.5 KB.
+ * Measured 2026-12-03 on main after issue 22's executor (every attempt through one loop with the budget's
+ * turn, the error policy, strict Retry-After, redaction to any depth: +1.25 KB own code, which every client
+ * carries) and issue 23's shared options checker: total 21,398 B, own code 6,965 B. History: 20,125 /
+ * 5,716 B before the executor; 20,001 / 5,626 B on 2026-12-02 (issue 12 item 7, every client with a
+ * RequestBudget), then with only 100 B of headroom, which pushed byte-driven code into the keeper and flow.
+ *
+ * Issue 12's targets are 16.5 KB total and 3 KB own code; this misses them by about 4.3 KB and 3.9 KB.
  * The typical-use graph holds ky (8.6 KB), zod/mini (5.4 KB) and our code; ours grew with features that
  * every client carries (class methods cannot be tree-shaken): the session methods (issue 15), the verify
  * gesture and wake-ups (issue 11), the request budget, now on in every client (issue 17, +0.7 KB), and the
  * hostile-input checks and credential scrubbing (issue 12). Closing the gap needs a smaller HTTP layer than
  * ky or those features outside the client class, not trimming.
+ *
+ * Re-measured 2026-12-03 with issue 21 (scanner-proof verify): total 22,004 B, own code 7,496 B (+606 B and
+ * +531 B over the figures above). Every send now adds a per-sign-in binding to the redirect URL and the
+ * client keeps it for its poll (class code, so in every bundle), and verifyFromUrl does the same-browser
+ * handshake, answers `WrongDeviceError` and reads and strips the binding: the feature the issue asks for.
  */
-export const BUDGET = { total: 20_001 + 100, own: 5_626 + 100 };
+export const BUDGET = { total: Math.ceil(22_004 * 1.05), own: Math.ceil(7_496 * 1.05) };
 
 /** Issue 12's size goals (min+gzip bytes), reported beside the CI budget. */
 export const GOAL = { total: 16.5 * 1024, own: 3 * 1024 };

@@ -4,7 +4,7 @@
  * @module enchanted-link
  */
 export { EnchantedLinkClient } from './client/enchanted-link-client.js';
-export { readTokenFromUrl } from './client/read-token-from-url.js';
+export { readBindingFromUrl, readTokenFromUrl } from './client/read-token-from-url.js';
 export { verifyFromUrl, type VerifyFromUrlOptions, type VerifyFromUrlResult } from './browser/verify-from-url.js';
 export {
   createSignInFlow,
@@ -40,6 +40,7 @@ export { ResponseValidationError, type ValidationIssue } from './errors/response
 export { NetworkError } from './errors/network-error.js';
 export { RequestTimeoutError } from './errors/request-timeout-error.js';
 export { PollTimeoutError } from './errors/poll-timeout-error.js';
+export { WrongDeviceError } from './errors/wrong-device-error.js';
 
 export type {
   CallOptions,
@@ -53,6 +54,28 @@ export type {
   UpdateUserEmailOptions,
   VerifyTokenOptions,
 } from './types/client-options.js';
+export { formatEvent, logEvents } from './debug/log-events.js';
+export type {
+  AttemptEndEvent,
+  AttemptOutcome,
+  AttemptStartEvent,
+  EnchantedLinkEvent,
+  ErrorFacts,
+  EventBase,
+  EventListener,
+  KeysEvent,
+  PollEvent,
+  PollEventStatus,
+  RefreshEvent,
+  RefreshTrigger,
+  RequestEndEvent,
+  RequestStartEvent,
+  RequestTarget,
+  SignInEvent,
+  SignOutEvent,
+  WaitEvent,
+  WaitReason,
+} from './types/events.js';
 export type { LoginOptions, SignUpLoginOptions, SignUpUser } from './types/login-options.js';
 export type { PollOptions, PollProgress, PollStatus } from './types/poll-options.js';
 export type { LinkSent, Session, User, UserTenant } from './types/session.js';

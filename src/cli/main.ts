@@ -2,7 +2,7 @@
 // and a local emulator server that prints each email's links, like a mail catcher.
 import { parseArgs } from 'node:util';
 import { runDemo } from './demo.js';
-import { runEmulator } from './emulator-command.js';
+import { type DevelopmentOptions, runEmulator } from './emulator-command.js';
 import { safe } from './format.js';
 import { USAGE } from './usage.js';
 
@@ -39,6 +39,13 @@ async function main(argv: string[]): Promise<number> {
               host: { type: 'string' },
               'allow-origin': { type: 'string', multiple: true },
               'no-rate-limit': { type: 'boolean' },
+              'project-id': { type: 'string' },
+              'redirect-url': { type: 'string' },
+              'session-ttl': { type: 'string' },
+              'link-ttl': { type: 'string' },
+              'rotate-refresh': { type: 'boolean' },
+              'approved-domain': { type: 'string', multiple: true },
+              user: { type: 'string', multiple: true },
               help: { type: 'boolean', short: 'h' },
             },
     });
@@ -57,11 +64,14 @@ async function main(argv: string[]): Promise<number> {
     for (const origin of origins) {
       if (origin !== '*' && !URL.canParse(origin)) return usageError(`--allow-origin must be an origin or '*', got '${origin}'`, USAGE.emulator);
     }
+    const development = developmentOptions(values);
+    if (typeof development === 'string') return usageError(development, USAGE.emulator);
     return runEmulator({
       port,
       host: typeof values.host === 'string' ? values.host : '127.0.0.1',
       allowOrigins: origins.includes('*') ? '*' : origins.length > 0 ? origins.map((origin) => new URL(origin).origin) : 'loopback',
       rateLimit: values['no-rate-limit'] !== true,
+      ...development,
     });
   }
   if (positionals.length > 1) return usageError('give at most one email address', USAGE.demo);
@@ -75,6 +85,36 @@ async function main(argv: string[]): Promise<number> {
     baseUrl: str(values['base-url']),
     redirectUrl: str(values['redirect-url']),
   });
+}
+
+/** The emulator options that matter when developing an app against it, or what is wrong with them. */
+function developmentOptions(values: Record<string, unknown>): DevelopmentOptions | string {
+  const str = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const list = (name: string) => (Array.isArray(values[name]) ? (values[name] as unknown[]).map(String) : []);
+  const options: DevelopmentOptions = { rotateRefreshJwt: values['rotate-refresh'] === true };
+  const projectId = str('project-id');
+  if (projectId !== undefined) {
+    if (!/^[a-z\d]+$/i.test(projectId)) return `--project-id must be letters and digits, got '${projectId}'`;
+    options.projectId = projectId;
+  }
+  const redirectUrl = str('redirect-url');
+  if (redirectUrl !== undefined) {
+    if (!/^https?:$/.test(URL.parse(redirectUrl)?.protocol ?? '')) return `--redirect-url must be an http(s) URL, got '${redirectUrl}'`;
+    options.redirectUrl = redirectUrl;
+  }
+  for (const [flag, key] of [['session-ttl', 'sessionTtlSeconds'], ['link-ttl', 'linkTtlSeconds']] as const) {
+    const text = str(flag);
+    if (text === undefined) continue;
+    const seconds = Number(text);
+    if (!Number.isInteger(seconds) || seconds < 1) return `--${flag} must be a whole number of seconds, 1 or more, got '${text}'`;
+    options[key] = seconds;
+  }
+  const domains = list('approved-domain');
+  for (const domain of domains) if (!/^[a-z\d.-]+$/i.test(domain)) return `--approved-domain must be a host name, got '${domain}'`;
+  if (domains.length > 0) options.approvedDomains = domains;
+  const users = list('user');
+  if (users.length > 0) options.users = users;
+  return options;
 }
 
 function usageError(message: string, usage: string): number {

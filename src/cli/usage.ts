@@ -34,6 +34,19 @@ Options:
   --allow-origin <origin>  Also let pages of this origin call it (repeatable); '*' lets any web
                            page you visit send sign-ins and read the answers
   --no-rate-limit          Turn Descope's rate limit off (for load tests)
+
+Options for developing your app against it (the banner prints your app's settings):
+  --project-id <id>        Project ID to answer for (default: P2emulator000000000000000000)
+  --redirect-url <url>     Your verify page: where the links point when a send has no redirect
+                           URL, as the project's setting in Descope (default: the emulator's own page)
+  --session-ttl <seconds>  Lifetime of each session JWT (default: 600); a short one shows your
+                           app's refresh within a minute
+  --link-ttl <seconds>     Lifetime of each link and its pendingRef (default: 300)
+  --rotate-refresh         Answer each refresh with a new refresh JWT and revoke the old one, as
+                           projects that rotate refresh tokens do (default: keep it)
+  --approved-domain <host> Refuse links to other hosts, as the project's approved domains do
+                           (repeatable; default: every host)
+  --user <loginId>         A user that exists from the start, so signIn accepts it (repeatable)
   -h, --help               Show this help
 `,
 };

@@ -17,10 +17,13 @@ import type {
   UpdateUserEmailOptions,
   VerifyTokenOptions,
 } from '../types/client-options.js';
+import type { EventListener } from '../types/events.js';
 import type { PollOptions } from '../types/poll-options.js';
 import type { LinkSent, Session, User } from '../types/session.js';
-import { assertEmail, assertNonEmptyString, assertRefreshJwt } from './arguments.js';
-import { CALL, checkOptions, clientSettings, pollSettings, SEND, SIGN_IN, SIGN_UP, UPDATE_EMAIL, VERIFY } from './options.js';
+import { assertEmail, assertNonEmptyString, assertRefreshJwt } from '../options/arguments.js';
+import { checkOptions } from '../options/check-options.js';
+import { Bindings, newBinding, withBinding } from './binding.js';
+import { CALL, clientSettings, pollSettings, SEND, SIGN_IN, SIGN_UP, UPDATE_EMAIL, VERIFY } from './options.js';
 
 /**
  * The enchanted-link client: send the email, verify the clicked link, get the session.
@@ -48,6 +51,8 @@ export class EnchantedLinkClient {
   readonly #projectId: string;
   readonly #redirectUrl: string | undefined;
   readonly #request: Executor;
+  readonly #onEvent: EventListener | undefined;
+  readonly #bindings = new Bindings();
 
   /**
    * @param options - Project ID and connection settings; see {@link ClientOptions}.
@@ -57,6 +62,7 @@ export class EnchantedLinkClient {
     const { redirectUrl, ...config } = clientSettings(options);
     this.#projectId = config.projectId;
     this.#redirectUrl = redirectUrl;
+    this.#onEvent = config.onEvent;
     // Checked by clientSettings (duck-typed, so a budget from another copy of the package works too).
     // Every client has one: its requests share one reaction to a 429 even when nobody configured a budget.
     this.#request = createExecutor(config, (options.requestBudget as RequestBudget | undefined) ?? new RequestBudget());
@@ -233,7 +239,14 @@ export class EnchantedLinkClient {
   async pollSession(pendingRef: string, options: PollOptions = {}): Promise<Session> {
     assertNonEmptyString(pendingRef, 'pendingRef');
     const settings = pollSettings(options);
-    return pollSession((signal, onWait) => this.#checkSession(pendingRef, signal, 'none', onWait), settings, this.#projectId, this.#request.clock);
+    return pollSession(
+      (signal, onWait, pollId) => this.#checkSession(pendingRef, signal, 'none', onWait, pollId),
+      settings,
+      this.#projectId,
+      this.#request.clock,
+      this.#bindings.get(pendingRef),
+      this.#onEvent,
+    );
   }
 
   /**
@@ -327,9 +340,9 @@ export class EnchantedLinkClient {
   }
 
   /** `onWait` marks a poll: it waits its turn among the other sign-ins' polls. */
-  async #checkSession(pendingRef: string, signal: AbortSignal | undefined, retry: RetryPolicy | 'none', onWait?: (ms: number) => void): Promise<Session | undefined> {
+  async #checkSession(pendingRef: string, signal: AbortSignal | undefined, retry: RetryPolicy | 'none', onWait?: (ms: number) => void, pollId?: number): Promise<Session | undefined> {
     try {
-      return await this.#request({ path: PATHS.pendingSession, body: { pendingRef }, schema: sessionSchema, signal, retry, poll: onWait && { key: pendingRef, onWait } });
+      return await this.#request({ path: PATHS.pendingSession, body: { pendingRef }, schema: sessionSchema, signal, retry, poll: onWait && { key: pendingRef, onWait, id: pollId } });
     } catch (error) {
       if (classify(error) === 'pending') return undefined;
       throw error;
@@ -338,7 +351,21 @@ export class EnchantedLinkClient {
 
   async #send(path: EndpointPath, body: Record<string, unknown>, options: Partial<SendOptions>, refreshJwt?: string): Promise<LinkSent> {
     const { redirectUrl = this.#redirectUrl, providerId, signal } = options;
+    // A fresh binding per send, in the links' URL: the verify page asks for it on the page channel, and
+    // only this client's `pollSession` for this sign-in answers. Without a redirect URL (the console's is
+    // used) there is nowhere to put it, and the verify page treats the link as opened on another device.
+    const binding = redirectUrl === undefined ? undefined : newBinding();
     // JSON.stringify drops `undefined` fields, so absent options never reach the wire.
-    return this.#request({ path, body: { ...body, redirectUrl, providerId }, schema: linkResponseSchema, signal, refreshJwt, retry: 'send' });
+    const sent = await this.#request({
+      path,
+      body: { ...body, redirectUrl: binding && withBinding(redirectUrl!, binding), providerId },
+      schema: linkResponseSchema,
+      signal,
+      refreshJwt,
+      retry: 'send',
+    });
+    if (!binding) return sent;
+    this.#bindings.keep(sent.pendingRef, binding);
+    return { ...sent, binding };
   }
 }

@@ -1,6 +1,4 @@
-// Options are normalised once per options type, as ky's `normalize` does: one table per type says how each
-// option is checked, and `checkOptions` runs it. An option given as `undefined` counts as absent, so callers
-// with `exactOptionalPropertyTypes` may pass any optional option as `undefined`.
+// The client's options tables (see options/check-options.ts for how a table is run) and its settings.
 import type { PollSettings } from '../poll/poll-session.js';
 import type { TransportConfig } from '../transport/attempt.js';
 import type { ClientOptions } from '../types/client-options.js';
@@ -18,13 +16,9 @@ import {
   assertRefreshJwt,
   atLeast,
   fail,
-} from './arguments.js';
+} from '../options/arguments.js';
+import { checkOptions, renamed, type Spec } from '../options/check-options.js';
 import { baseUrlForProject } from './base-url.js';
-
-type Spec = Record<string, (value: unknown, argument: string) => void>;
-
-/** An option renamed before 1.0: passing the old name is refused with the new one, never silently ignored. */
-const renamed = (to: string) => (_value: unknown, name: string) => fail(name, `renamed to ${to}`);
 
 export const CALL: Spec = { signal: assertOptionalSignal };
 export const SEND: Spec = { ...CALL, redirectUrl: assertHttpUrl, providerId: assertNonEmptyString, loginOptions: assertOptionalObject };
@@ -39,10 +33,11 @@ const CLIENT: Spec = {
   timeout: renamed('timeoutMs'),
   fetch: assertFunction,
   headers: assertHeaders,
+  onEvent: assertFunction,
   // A RequestBudget, duck-typed: `instanceof` would pull its code into every bundle, used or not.
   requestBudget: (value, name) => void (typeof (value as { take?: unknown } | null)?.take === 'function' || fail(name, 'expected a RequestBudget')),
 };
-const POLL: Spec = {
+export const POLL: Spec = {
   ...CALL,
   timeoutMs: assertDelay,
   intervalMs: assertDelay,
@@ -55,21 +50,11 @@ const POLL: Spec = {
   onPoll: assertFunction,
 };
 
-/** Checks `options` against `spec`, before any request; returns it, or `{}` for none. */
-export function checkOptions<T extends object>(options: T | undefined, spec: Spec): Partial<T> {
-  assertOptionalObject(options, 'options');
-  for (const name in spec) {
-    const value = (options as Record<string, unknown> | undefined)?.[name];
-    if (value !== undefined) spec[name]!(value, name);
-  }
-  return options ?? {};
-}
-
 /** The client's options, checked and with defaults: what the transport is built from, plus `redirectUrl`. */
 export function clientSettings(options: ClientOptions): TransportConfig & { redirectUrl: string | undefined } {
-  const { projectId, baseUrl, redirectUrl, timeoutMs = 10_000, fetch, headers } = checkOptions(options, CLIENT);
+  const { projectId, baseUrl, redirectUrl, timeoutMs = 10_000, fetch, headers, onEvent } = checkOptions(options, CLIENT);
   assertProjectId(projectId, 'projectId');
-  return { projectId, baseUrl: baseUrl ?? baseUrlForProject(projectId), redirectUrl, timeout: timeoutMs, fetch, headers };
+  return { projectId, baseUrl: baseUrl ?? baseUrlForProject(projectId), redirectUrl, timeout: timeoutMs, fetch, headers, onEvent };
 }
 
 /**

@@ -1,7 +1,9 @@
-import { assertDelay, assertOptionalObject } from '../client/arguments.js';
 import type { EnchantedLinkClient } from '../client/enchanted-link-client.js';
+import { POLL, SEND } from '../client/options.js';
 import type { EnchantedLinkError } from '../errors/enchanted-link-error.js';
 import { PollTimeoutError } from '../errors/poll-timeout-error.js';
+import { assertDelay, assertFunction, withMethods } from '../options/arguments.js';
+import { checkOptions, renamed, type Spec } from '../options/check-options.js';
 import { askedWait } from '../transport/policy.js';
 import type { SignInOrUpOptions } from '../types/client-options.js';
 import type { PollOptions, PollStatus } from '../types/poll-options.js';
@@ -177,6 +179,16 @@ export interface SignInFlow {
   dispose(): void;
 }
 
+const FLOW: Spec = {
+  resendCooldownMs: assertDelay,
+  resendCooldown: /* @__PURE__ */ renamed('resendCooldownMs'),
+  // Checked now, so a malformed send or poll option is a mistake at creation, not a `failed` state later.
+  send: (value, argument) => void checkOptions(value as object, SEND, argument),
+  poll: (value, argument) => void checkOptions(value as object, POLL, argument),
+  onSignedIn: assertFunction,
+};
+const assertClient = /* @__PURE__ */ withMethods('signInOrUp', 'pollSession');
+
 const IDLE: SignInFlowIdle = /* @__PURE__ */ Object.freeze({ status: 'idle' });
 const CANCELLED: SignInFlowCancelled = /* @__PURE__ */ Object.freeze({ status: 'cancelled' });
 
@@ -190,7 +202,8 @@ const CANCELLED: SignInFlowCancelled = /* @__PURE__ */ Object.freeze({ status: '
  *
  * @param client - An {@link EnchantedLinkClient} (or anything with its `signInOrUp` and `pollSession`).
  * @param options - Resend cooldown, send and poll options, `onSignedIn`; see {@link SignInFlowOptions}.
- * @throws {@link InvalidArgumentError} for a malformed option.
+ * @throws {@link InvalidArgumentError} for a malformed option (`send` and `poll` included) or a `client`
+ *   without `signInOrUp` and `pollSession`.
  * @category Sign-in flow
  * @example
  * ```ts
@@ -203,9 +216,8 @@ const CANCELLED: SignInFlowCancelled = /* @__PURE__ */ Object.freeze({ status: '
  * ```
  */
 export function createSignInFlow(client: SignInFlowClient, options: SignInFlowOptions = {}): SignInFlow {
-  assertOptionalObject(options, 'options');
-  const { resendCooldownMs = 30_000, send, poll, onSignedIn } = options;
-  assertDelay(resendCooldownMs, 'resendCooldownMs');
+  assertClient(client, 'client');
+  const { resendCooldownMs = 30_000, send, poll, onSignedIn } = checkOptions(options, FLOW);
   let snapshot: SignInFlowSnapshot = IDLE;
   const listeners = new Set<(snapshot: SignInFlowSnapshot) => void>();
   // At most one send (start or resend) and one poll run at a time; a callback whose controller was

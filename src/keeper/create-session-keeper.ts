@@ -1,6 +1,6 @@
-import { assertDelay, assertNonEmptyString, assertOptionalObject } from '../client/arguments.js';
 import type { EnchantedLinkError } from '../errors/enchanted-link-error.js';
-import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
+import { assertDelay, assertNonEmptyString, assertOptionalObject, fail, withMethods } from '../options/arguments.js';
+import { checkOptions, renamed, type Spec } from '../options/check-options.js';
 import { channel as openChannel } from '../poll/wake-ups.js';
 import { askedWait, endsSession } from '../transport/policy.js';
 import type { CallOptions } from '../types/client-options.js';
@@ -147,6 +147,18 @@ export interface SessionKeeper {
 }
 
 const SIGNED_OUT: SessionKeeperSnapshot = /* @__PURE__ */ Object.freeze({ status: 'signed-out', error: undefined });
+const STORAGES = ['memory', 'sessionStorage', 'xss-exposed-localStorage'];
+const KEEPER: Spec = {
+  // A name is checked as a string: a plain-JavaScript caller may pass anything, e.g. a bare 'localStorage'.
+  storage(value, argument) {
+    if (typeof value !== 'string') withMethods('getItem', 'setItem', 'removeItem')(value, argument);
+    else if (!STORAGES.includes(value)) fail(argument, `expected ${STORAGES.join(', ')} or a storage object`);
+  },
+  key: assertNonEmptyString,
+  refreshBeforeMs: assertDelay,
+  refreshBefore: /* @__PURE__ */ renamed('refreshBeforeMs'),
+};
+const assertClient = /* @__PURE__ */ withMethods('refreshSession', 'signOut', 'signOutAll');
 const RETRY = 10_000;
 const MAX_DELAY = 2 ** 31 - 1;
 
@@ -163,7 +175,8 @@ const MAX_DELAY = 2 ** 31 - 1;
  *
  * @param client - An {@link EnchantedLinkClient} (or anything with {@link SessionKeeperClient}'s methods).
  * @param options - Storage, key and refresh margin; see {@link SessionKeeperOptions}.
- * @throws {@link InvalidArgumentError} for a malformed option.
+ * @throws {@link InvalidArgumentError} for a malformed option or a `client` without `refreshSession`,
+ *   `signOut` and `signOutAll`.
  * @category Session keeper
  * @example
  * ```ts
@@ -178,16 +191,10 @@ const MAX_DELAY = 2 ** 31 - 1;
  * ```
  */
 export function createSessionKeeper(client: SessionKeeperClient, options: SessionKeeperOptions = {}): SessionKeeper {
-  assertOptionalObject(options, 'options');
-  const { storage = 'memory', key = 'enchanted-link.session', refreshBeforeMs = 60_000 } = options;
-  assertNonEmptyString(key, 'key');
-  assertDelay(refreshBeforeMs, 'refreshBeforeMs');
+  assertClient(client, 'client');
+  const { storage = 'memory', key = 'enchanted-link.session', refreshBeforeMs = 60_000 } = checkOptions(options, KEEPER);
   // 'localStorage' is the one named storage that every tab of the origin shares.
   const name = storage === 'xss-exposed-localStorage' ? 'localStorage' : storage;
-  // Checked as a string: a plain-JavaScript caller may pass anything, e.g. a bare 'localStorage'.
-  if (typeof name === 'string' && name !== 'memory' && name !== 'sessionStorage' && name === (storage as string)) {
-    throw new InvalidArgumentError('storage', 'unknown name');
-  }
   let snapshot = SIGNED_OUT;
   let store: SessionStorageLike | undefined;
   let active = false;

@@ -28,14 +28,31 @@ const verified = (projectId: string) => `verified:${projectId}`;
 const signedIn = (projectId: string) => `signed-in:${projectId}`;
 
 /**
+ * How long the verify page waits for a waiting tab to answer its handshake, in ms, before it treats the
+ * link as opened on another device. The answer is one channel hop each way (about 1 ms) plus the time the
+ * waiting tab's event loop takes to get to it: message events are not throttled in background tabs as
+ * timers are, so 500 ms covers a tab busy rendering. It delays nothing in the same browser (the answer
+ * ends the wait); a page opened elsewhere says "open it on the device where you started" after it.
+ */
+export const HANDSHAKE_WAIT_MS = 500;
+
+// The handshake. The verify page asks with the first half of the binding it read from the link; the tab
+// whose poll holds that binding answers with all of it. So a tab that merely heard the question cannot
+// answer it, and the verify page (which has the whole value from the link) checks the answer exactly.
+const ID_LENGTH = 16;
+const question = (binding: string) => `bound?:${binding.slice(0, ID_LENGTH)}`;
+const answer = (binding: string) => `bound:${binding}`;
+
+/**
  * Calls `wake` when another page of this origin announced a verify for `projectId`, or when this page
  * becomes visible again; at most once per `interval` ms for each of the two, however many of those come.
  * Each has its own allowance so that a visibility change (switching back to the tab, which a browser or
  * a test driver may also fire on its own) never uses up the one wake-up that a verify announcement gets:
- * that one is the wake-up that finds the session. Returns the function that closes the channel and
- * removes the listener; `stop(true)` first answers the verify page that this tab got the session.
+ * that one is the wake-up that finds the session. With a `binding`, it also answers the verify page that
+ * asks for it (see {@link waitingTabHolds}). Returns the function that closes the channel and removes the
+ * listener; `stop(true)` first answers the verify page that this tab got the session.
  */
-export function watchWakeUps(wake: () => void, interval: number, projectId: string): (gotSession?: boolean) => void {
+export function watchWakeUps(wake: () => void, interval: number, projectId: string, binding?: string): (gotSession?: boolean) => void {
   const port = channel();
   if (!port) return () => {};
   // The last wake-up by an announcement (0) and by a visibility change (1).
@@ -47,7 +64,10 @@ export function watchWakeUps(wake: () => void, interval: number, projectId: stri
       wake();
     }
   };
-  port.onmessage = ({ data }) => data === verified(projectId) && wakeAtMostOncePerInterval(0);
+  port.onmessage = ({ data }) => {
+    if (data === verified(projectId)) wakeAtMostOncePerInterval(0);
+    else if (binding && data === question(binding)) port.postMessage(answer(binding));
+  };
   const onVisible = () => document.visibilityState === 'visible' && wakeAtMostOncePerInterval(1);
   document.addEventListener('visibilitychange', onVisible);
   return (gotSession) => {
@@ -75,16 +95,30 @@ export function announceVerified(client: object, projectId: string): void {
  * Resolves `true` as soon as a tab of this origin answers that its poll for `projectId` got the session,
  * or `false` after {@link ANSWER_WAIT_MS} (at once outside a page).
  */
-export function answered(projectId: string | undefined): Promise<boolean> {
+export const answered = (projectId: string | undefined): Promise<boolean> => hear(projectId && signedIn(projectId), ANSWER_WAIT_MS);
+
+/**
+ * The verify page's handshake, sent before any request: resolves `true` as soon as a tab of this origin,
+ * in this browser, answers that its `pollSession` waits for the sign-in whose links carry `binding`, or
+ * `false` after {@link HANDSHAKE_WAIT_MS} (at once outside a page, where no tab can answer).
+ */
+export const waitingTabHolds = (binding: string): Promise<boolean> => hear(answer(binding), HANDSHAKE_WAIT_MS, question(binding));
+
+/** Posts `ask` (if any) on a channel of its own, and resolves whether `expected` arrives within `ms`. */
+function hear(expected: string | undefined, ms: number, ask?: string): Promise<boolean> {
   const port = channel();
   return new Promise((resolve) => {
-    if (!port || !projectId) return resolve(false);
+    if (!port || !expected) {
+      port?.close();
+      return resolve(false);
+    }
     const done = (yes: boolean) => {
       clearTimeout(timer);
       port.close();
       resolve(yes);
     };
-    const timer = setTimeout(done, ANSWER_WAIT_MS, false);
-    port.onmessage = ({ data }) => data === signedIn(projectId) && done(true);
+    const timer = setTimeout(done, ms, false);
+    port.onmessage = ({ data }) => data === expected && done(true);
+    if (ask) port.postMessage(ask);
   });
 }

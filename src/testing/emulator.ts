@@ -10,6 +10,7 @@ import { Issuer } from './issuer.js';
 import { answerSessionRoute } from './session-routes.js';
 import { RateLimiter } from './rate-limit.js';
 import { startServer } from './server.js';
+import { checkEmulatorOptions } from './options.js';
 import { EmulatorState } from './state.js';
 import type {
   Emulator,
@@ -38,8 +39,8 @@ const DEFAULT_BASE_URL = 'https://api.descope.com';
  * or {@link Emulator.listen} (real HTTP). Browser-safe: nothing Node-only is loaded until `listen()`.
  *
  * @param options - See {@link EmulatorOptions}; all optional.
- * @throws TypeError for an invalid `baseUrl` or two users with the same login ID; RangeError for a
- *   non-positive `linkTtlMs` or `sessionTtlSeconds`.
+ * @throws {@link enchanted-link!InvalidArgumentError} for a malformed option, naming it (as the client's
+ *   options are checked); TypeError for two users with the same login ID.
  * @example
  * ```ts
  * import { createEmulator, EMULATOR_ERRORS } from 'enchanted-link/testing';
@@ -53,8 +54,8 @@ const DEFAULT_BASE_URL = 'https://api.descope.com';
  * ```
  * @category Testing
  */
-export function createEmulator(options: EmulatorOptions = {}): Emulator {
-  return new EnchantedLinkEmulator(options);
+export function createEmulator(options?: EmulatorOptions): Emulator {
+  return new EnchantedLinkEmulator(checkEmulatorOptions(options));
 }
 
 class EnchantedLinkEmulator implements Emulator {
@@ -85,18 +86,10 @@ class EnchantedLinkEmulator implements Emulator {
     rateLimit = {},
     approvedDomains,
   }: EmulatorOptions) {
-    for (const [name, value] of Object.entries({ linkTtlMs, sessionTtlSeconds })) {
-      if (!(value > 0 && Number.isFinite(value))) throw new RangeError(`${name} must be a positive number, got ${value}`);
-    }
     this.projectId = projectId;
     this.baseUrl = new URL(baseUrl).origin;
     this.#redirectUrl = redirectUrl;
-    this.#approvedDomains = approvedDomains?.map((domain) => {
-      if (typeof domain !== 'string' || !/^[a-z0-9.-]+$/i.test(domain)) {
-        throw new TypeError(`approvedDomains must be host names, got ${JSON.stringify(domain)}`);
-      }
-      return domain.toLowerCase().replace(/^\.+|\.+$/g, '');
-    });
+    this.#approvedDomains = approvedDomains?.map((domain) => domain.toLowerCase().replace(/^\.+|\.+$/g, ''));
     this.#now = now;
     this.#rateLimiter = rateLimit === false ? undefined : new RateLimiter(rateLimit, now);
     this.#clientKey =

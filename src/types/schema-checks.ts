@@ -18,7 +18,8 @@ type Checks<Type, Schema extends z.ZodMiniType> =
     : 'the type names a field the schema does not check';
 
 export type SchemaChecks = [
-  true extends Checks<LinkSent, typeof linkResponseSchema> ? true : Checks<LinkSent, typeof linkResponseSchema>,
+  // `binding` is the client's own (it adds it to the redirect URL), not part of Descope's answer.
+  true extends Checks<Omit<LinkSent, 'binding'>, typeof linkResponseSchema> ? true : Checks<Omit<LinkSent, 'binding'>, typeof linkResponseSchema>,
   true extends Checks<Session, typeof sessionSchema> ? true : Checks<Session, typeof sessionSchema>,
   true extends Checks<User, typeof userSchema> ? true : Checks<User, typeof userSchema>,
   true extends Checks<UserTenant, typeof userTenantSchema> ? true : Checks<UserTenant, typeof userTenantSchema>,

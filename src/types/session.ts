@@ -115,4 +115,13 @@ export interface LinkSent {
   pendingRef: string;
   /** The destination address, masked for display (e.g. `a***@example.com`), when Descope sends it. */
   maskedEmail?: string | undefined;
+  /**
+   * The random value this send added to the redirect URL (the `el_binding` query parameter of every
+   * emailed link), unique to this sign-in; `undefined` when the send had no redirect URL. You never need
+   * it in a page: the client keeps it, and its {@link EnchantedLinkClient.pollSession} answers the verify
+   * page's same-browser handshake with it. A server that serves the verify page itself keeps it with the
+   * pending sign-in to find which sign-in a link belongs to ({@link readBindingFromUrl}). Not a credential:
+   * it is in every link, and no session can be had with it.
+   */
+  binding?: string | undefined;
 }

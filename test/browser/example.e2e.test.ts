@@ -114,31 +114,59 @@ describe('the example app', () => {
     expect(posts(PATHS.pendingSession)).toHaveLength(before);
   });
 
+  /** Starts a sign-in on the example's sign-in page, as the person would; the right link of its email. */
+  async function signInWaiting(email: string) {
+    const signIn = await pw.context.newPage();
+    await signIn.goto(`${pw.app.url}/index.html`);
+    await signIn.locator('#email').fill(email);
+    await signIn.locator('#send').click();
+    await status(signIn, 'waiting');
+    return pw.app.emulator.lastEmail(email)!.links.find((each) => each.correct)!;
+  }
+
   it.each([
     ['no t', () => ''],
     ['an empty t', () => '?t='],
-    ['a garbled t', () => '?t=not-a-token%20%3Cscript%3E'],
   ])('shows a clear message on a verify page opened with %s', async (_, search) => {
     const verify = await pw.context.newPage();
     await verify.goto(`${pw.app.url}/verify.html${search()}`);
-    const garbled = search().includes('not-a-token');
-    if (garbled) await verify.locator('#confirm').click();
     await status(verify, 'error');
-    const title = await verify.locator('#title').textContent();
-    expect(title).toBe(garbled ? 'This link cannot be used' : 'This page needs the link from your email');
-    if (garbled) expect(new URL(verify.url()).searchParams.has('t')).toBe(false);
+    expect(await verify.locator('#title').textContent()).toBe('This page needs the link from your email');
+  });
+
+  it('shows a clear message on a verify page opened with a garbled t, in the browser that asked', async () => {
+    const link = new URL((await signInWaiting(nextEmail())).url);
+    link.searchParams.set('t', 'not-a-token <script>');
+    const verify = await pw.context.newPage();
+    await verify.goto(link.href);
+    await verify.locator('#confirm').click();
+    await status(verify, 'error');
+    expect(await verify.locator('#title').textContent()).toBe('This link cannot be used');
+    expect(new URL(verify.url()).searchParams.has('t')).toBe(false);
   });
 
   it('shows a clear message on a verify page opened with an expired link', async () => {
-    const { link } = await sendLink(nextEmail());
-    pw.app.skewClock(301_000); // past the 5-minute link lifetime
+    const link = await signInWaiting(nextEmail());
     const verify = await pw.context.newPage();
     await verify.goto(link.url);
+    await verify.locator('#confirm').waitFor({ state: 'visible', ...WAIT });
+    pw.app.skewClock(301_000); // past the 5-minute link lifetime
     await verify.locator('#confirm').click();
     await status(verify, 'error');
     expect(await verify.locator('#title').textContent()).toBe('This link cannot be used');
     expect(await verify.locator('#status').textContent()).toContain(EMULATOR_ERRORS.linkExpired.errorCode);
     await verify.screenshot({ path: `${ARTIFACTS}/verify-page-expired.png`, fullPage: true });
+  });
+
+  it('says where to open the link when no tab of this browser asked for it', async () => {
+    const { link } = await sendLink(nextEmail());
+    const verify = await pw.context.newPage();
+    await verify.goto(link.url);
+    await status(verify, 'wrong-device');
+    expect(await verify.locator('#title').textContent()).toBe('Open this link where you started');
+    expect(await verify.locator('#confirm').isHidden()).toBe(true);
+    expect(posts(PATHS.verify, 'token', link.token)).toHaveLength(0);
+    await verify.screenshot({ path: `${ARTIFACTS}/verify-page-wrong-device.png`, fullPage: true });
   });
 });
 
@@ -198,9 +226,9 @@ describe('verifyFromUrl in the browser', () => {
       { projectId: pw.app.emulator.projectId, baseUrl: pw.app.api },
     );
 
-  it('strips t from the address bar before its one request, keeping other parameters and the hash', async () => {
+  it('strips t and the binding from the address bar before its one request, keeping other parameters and the hash', async () => {
     const { link } = await sendLink(nextEmail());
-    const page = await harness(`?keep=1&t=${encodeURIComponent(link.token)}#step-2`);
+    const page = await harness(`?keep=1&el_binding=${new URL(link.url).searchParams.get('el_binding')}&t=${encodeURIComponent(link.token)}#step-2`);
     const result = await verifyTwice(page);
     expect(result.statuses).toEqual(['fulfilled', 'fulfilled']);
     expect(result.seenAtRequest).toEqual([`${pw.app.url}/harness.html?keep=1#step-2`]);

@@ -137,6 +137,43 @@ describe('enchanted-link emulator', () => {
     expect(cli.output.stdout).toContain('Stopped.');
   });
 
+  it('takes the development options and prints the app settings they make, as environment variables', async () => {
+    const redirectUrl = 'http://localhost:5173/verify.html';
+    const cli = start(['emulator', '--port', '0', '--project-id', 'P2dev', '--redirect-url', redirectUrl, '--session-ttl', '5', '--link-ttl', '60', '--rotate-refresh', '--user', 'ada@example.com', '--approved-domain', 'localhost']);
+    await cli.waitFor(/Ctrl-C stops/);
+    const url = cli.output.stdout.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)![1]!;
+    const env = (prefix: string) => Object.fromEntries([...cli.output.stdout.matchAll(new RegExp(`^  ${prefix}(DESCOPE_\\w+)=(\\S+)$`, 'gm'))].map((m) => [m[1], m[2]]));
+    const settings = { DESCOPE_PROJECT_ID: 'P2dev', DESCOPE_BASE_URL: url, DESCOPE_REDIRECT_URL: redirectUrl };
+    expect(env('')).toEqual(settings);
+    expect(env('VITE_')).toEqual(settings);
+
+    // An app configured from those settings: signIn knows the user, the links open the app's verify
+    // page, the session JWT lives 5 s, and a refresh rotates the refresh JWT.
+    const client = new EnchantedLinkClient({ projectId: settings.DESCOPE_PROJECT_ID, baseUrl: settings.DESCOPE_BASE_URL });
+    const { pendingRef } = await client.signIn('ada@example.com');
+    const [right] = await cli.waitFor(/ {2}\d{2} {2}(\S+) {2}← right link/);
+    const link = new URL(right.trim().split(/\s+/)[1]!);
+    expect(`${link.origin}${link.pathname}`).toBe(redirectUrl);
+    await client.verifyToken(link.searchParams.get('t')!);
+    const session = await client.pollSession(pendingRef);
+    expect(session.sessionExpiration! - Math.floor(Date.now() / 1000)).toBeLessThanOrEqual(5);
+    expect((await client.refreshSession(session.refreshJwt!)).refreshJwt).toEqual(expect.any(String));
+    // Links to a host outside --approved-domain are refused.
+    await expect(client.signIn('ada@example.com', { redirectUrl: 'https://elsewhere.example/verify' })).rejects.toMatchObject({ name: 'DescopeError' });
+  });
+
+  it.each([
+    [['--session-ttl', '0'], '--session-ttl must be a whole number of seconds'],
+    [['--link-ttl', '1.5'], '--link-ttl must be a whole number of seconds'],
+    [['--project-id', 'P2/x'], '--project-id must be letters and digits'],
+    [['--redirect-url', 'javascript:alert(1)'], '--redirect-url must be an http(s) URL'],
+    [['--approved-domain', 'https://x.example'], '--approved-domain must be a host name'],
+  ])('refuses %j with a usage error', async (args, message) => {
+    const { code, stderr } = await runToEnd(['emulator', '--port', '0', ...args]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+  });
+
   it('exits 1 with a message when the port is taken', async () => {
     const emulator = createEmulator();
     const server = await emulator.listen();

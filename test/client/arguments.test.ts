@@ -1,7 +1,7 @@
 // Bad input throws (constructor) or rejects (methods) with InvalidArgumentError naming the argument, before
 // any request; good input, edge values included, passes. One table per entry point, one runner per table.
 import { describe, expect, it, vi } from 'vitest';
-import { assertEmail, assertHttpUrl, assertNonEmptyString, assertOptionalObject, assertPositiveNumber } from '../../src/client/arguments.js';
+import { assertEmail, assertHttpUrl, assertNonEmptyString, assertOptionalObject, assertPositiveNumber } from '../../src/options/arguments.js';
 import { EnchantedLinkClient, EnchantedLinkError, InvalidArgumentError, type ClientOptions, type FetchFunction } from '../../src/index.js';
 import { unlimitedBudget, EMAIL, LINK, PROJECT_ID, SESSION } from '../helpers/fixtures.js';
 import { settle, thrown } from '../helpers/settle.js';
@@ -178,7 +178,7 @@ describe('the async methods', () => {
   });
 });
 
-// ---- The checks themselves (src/client/arguments.ts) ---------------------------------------------------
+// ---- The checks themselves (src/options/arguments.ts) ---------------------------------------------------
 describe('argument checks', () => {
   it.each(['ada@example.com', 'ada+tag@example.co.uk', "o'brien@example.ie", 'ADA@EXAMPLE.COM', 'zoë@exämple.de'])('accept the email address %j', (email) => {
     expect(thrown(() => assertEmail(email, 'email'))).toBeUndefined();

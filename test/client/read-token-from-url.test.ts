@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { EnchantedLinkError, InvalidArgumentError, readTokenFromUrl } from '../../src/index.js';
+import { EnchantedLinkError, InvalidArgumentError, readBindingFromUrl, readTokenFromUrl } from '../../src/index.js';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -43,5 +43,19 @@ describe('readTokenFromUrl', () => {
     vi.stubGlobal('location', new URL('https://app.example.com/verify?t=fromLocation'));
     expect(readTokenFromUrl()).toBe('fromLocation');
     expect(readTokenFromUrl('https://app.example.com/verify?t=explicit')).toBe('explicit');
+  });
+});
+
+describe('readBindingFromUrl', () => {
+  it.each([
+    ['the el_binding parameter of a link', 'https://app.example.com/verify?el_binding=mOGBehGfreEP--UYsAGxQ9-cE4te6Zvj&t=tok', 'mOGBehGfreEP--UYsAGxQ9-cE4te6Zvj'],
+    ['undefined for a link sent without a redirect URL', 'https://app.example.com/verify?t=tok', undefined],
+    ['undefined for an empty one', 'https://app.example.com/verify?el_binding=&t=tok', undefined],
+  ])('returns %s', (_, url, binding) => {
+    expect(readBindingFromUrl(url)).toBe(binding);
+  });
+
+  it('throws InvalidArgumentError for a relative URL (a server must give the absolute one)', () => {
+    expect(thrownBy(() => readBindingFromUrl('/verify?el_binding=abc'))).toMatchObject({ name: 'InvalidArgumentError', argument: 'url' });
   });
 });

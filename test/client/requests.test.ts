@@ -39,6 +39,11 @@ function onlyRequest() {
   return seen[0]!;
 }
 
+/** `url` with a binding added, as every send with a redirect URL sends it. */
+const bound = (url: string) => expect.stringMatching(new RegExp(`^${url.replace(/[.?*+^$()[\]{}|\\/]/g, '\\$&')}[?&]el_binding=[\\w-]{32}$`));
+/** A send's result when it had a redirect URL: Descope's answer and the binding. */
+const LINK_BOUND = { ...LINK, binding: expect.stringMatching(/^[\w-]{32}$/) };
+
 const project = `Bearer ${PROJECT_ID}`;
 const signedIn = `Bearer ${PROJECT_ID}:${REFRESH_JWT}`;
 
@@ -54,12 +59,12 @@ describe('the request each method sends, and what it resolves with', () => {
       authorization: project,
       body: {
         loginId: 'ada@example.com',
-        redirectUrl: REDIRECT,
+        redirectUrl: bound(REDIRECT),
         providerId: 'smtp-eu',
         loginOptions: { templateId: 'welcome', templateOptions: { product: 'Acme' }, tenantId: 'T2xyz', customClaims: { plan: 'pro' } },
       },
       reply: LINK,
-      result: LINK,
+      result: LINK_BOUND,
     },
     { name: 'signInOrUp with no options', run: () => bare.signInOrUp('ada@example.com'), path: SIGN_IN_OR_UP, authorization: project, body: { loginId: 'ada@example.com' }, reply: LINK, result: LINK },
     {
@@ -67,20 +72,20 @@ describe('the request each method sends, and what it resolves with', () => {
       run: () => client.signIn('ada@example.com', { redirectUrl: OTHER_REDIRECT, refreshJwt: REFRESH_JWT, loginOptions: { stepup: true, customClaims: { role: 'admin' } } }),
       path: SIGN_IN,
       authorization: signedIn,
-      body: { loginId: 'ada@example.com', redirectUrl: OTHER_REDIRECT, loginOptions: { stepup: true, customClaims: { role: 'admin' } } },
+      body: { loginId: 'ada@example.com', redirectUrl: bound(OTHER_REDIRECT), loginOptions: { stepup: true, customClaims: { role: 'admin' } } },
       reply: LINK,
-      result: LINK,
+      result: LINK_BOUND,
     },
     { name: 'signIn with only refreshJwt', run: () => bare.signIn('ada@example.com', { refreshJwt: REFRESH_JWT }), path: SIGN_IN, authorization: signedIn, body: { loginId: 'ada@example.com' }, reply: LINK, result: LINK },
-    { name: 'signIn with no options', run: () => client.signIn('ada@example.com'), path: SIGN_IN, authorization: project, body: { loginId: 'ada@example.com', redirectUrl: REDIRECT }, reply: LINK, result: LINK },
+    { name: 'signIn with no options', run: () => client.signIn('ada@example.com'), path: SIGN_IN, authorization: project, body: { loginId: 'ada@example.com', redirectUrl: bound(REDIRECT) }, reply: LINK, result: LINK_BOUND },
     {
       name: 'signUp with a profile and login options',
       run: () => client.signUp('ada@example.com', { user: USER, loginOptions: { customClaims: { plan: 'pro' }, locale: 'en' } }),
       path: SIGN_UP,
       authorization: project,
-      body: { loginId: 'ada@example.com', redirectUrl: REDIRECT, user: USER, loginOptions: { customClaims: { plan: 'pro' }, locale: 'en' } },
+      body: { loginId: 'ada@example.com', redirectUrl: bound(REDIRECT), user: USER, loginOptions: { customClaims: { plan: 'pro' }, locale: 'en' } },
       reply: { linkId: '07', pendingRef: 'ref-2' },
-      result: { linkId: '07', pendingRef: 'ref-2' },
+      result: { linkId: '07', pendingRef: 'ref-2', binding: LINK_BOUND.binding },
     },
     {
       name: 'updateUserEmail with every option',
@@ -99,7 +104,7 @@ describe('the request each method sends, and what it resolves with', () => {
       body: {
         loginId: 'ada@example.com',
         email: 'ada@new.example',
-        redirectUrl: OTHER_REDIRECT,
+        redirectUrl: bound(OTHER_REDIRECT),
         addToLoginIDs: true,
         onMergeUseExisting: false,
         templateId: 'changed-email',
@@ -108,7 +113,7 @@ describe('the request each method sends, and what it resolves with', () => {
         providerId: 'smtp-eu',
       },
       reply: LINK,
-      result: LINK,
+      result: LINK_BOUND,
     },
     {
       name: 'updateUserEmail with only refreshJwt',
@@ -143,12 +148,23 @@ describe('the request each method sends, and what it resolves with', () => {
 
 describe('request details', () => {
   it.each([
-    ['the client default', () => new EnchantedLinkClient({ projectId: PROJECT_ID, redirectUrl: 'https://app.example.com/verify/' }).signInOrUp('ada@example.com'), 'https://app.example.com/verify/'],
-    ['a per-call redirectUrl', () => client.signInOrUp('ada@example.com', { redirectUrl: 'https://app.example.com/verify?next=/' }), 'https://app.example.com/verify?next=/'],
-  ])('sends %s exactly as given, trailing slash included', async (_, run, expected) => {
+    ['the client default', () => new EnchantedLinkClient({ projectId: PROJECT_ID, redirectUrl: 'https://app.example.com/verify/' }).signInOrUp('ada@example.com'), 'https://app.example.com/verify/?el_binding=', ''],
+    ['a per-call redirectUrl', () => client.signInOrUp('ada@example.com', { redirectUrl: 'https://app.example.com/verify?next=/&a=%2F' }), 'https://app.example.com/verify?next=/&a=%2F&el_binding=', ''],
+    ['a redirectUrl with a fragment', () => client.signInOrUp('ada@example.com', { redirectUrl: 'https://app.example.com/#/verify' }), 'https://app.example.com/?el_binding=', '#/verify'],
+  ])('sends %s exactly as given, trailing slash included, with the binding the result names', async (_, run, before, after) => {
     answerEverywhere(LINK);
-    await run();
-    expect(onlyRequest().body).toMatchObject({ redirectUrl: expected });
+    const { binding } = await run();
+    expect(binding).toMatch(/^[\w-]{32}$/);
+    expect(onlyRequest().body).toMatchObject({ redirectUrl: `${before}${binding}${after}` });
+  });
+
+  it('adds a fresh binding to every send, and none without a redirect URL', async () => {
+    answerEverywhere(LINK);
+    const bindings = [(await client.signInOrUp('ada@example.com')).binding, (await client.signIn('ada@example.com')).binding];
+    expect(new Set(bindings).size).toBe(2);
+    const sent = await bare.signInOrUp('ada@example.com');
+    expect(sent).toStrictEqual(LINK);
+    expect(seen.at(-1)!.body).not.toHaveProperty('redirectUrl');
   });
 
   it('never sends the refresh JWT in the body', async () => {
@@ -159,7 +175,7 @@ describe('request details', () => {
 
   it('passes unknown response fields through to the result', async () => {
     answerEverywhere({ ...LINK, expiresInSeconds: 300, channel: { kind: 'email' } });
-    await expect(client.signInOrUp('ada@example.com')).resolves.toStrictEqual({ ...LINK, expiresInSeconds: 300, channel: { kind: 'email' } });
+    await expect(client.signInOrUp('ada@example.com')).resolves.toStrictEqual({ ...LINK_BOUND, expiresInSeconds: 300, channel: { kind: 'email' } });
   });
 
   it('getSession resolves undefined while the link is pending (401 E062503)', async () => {

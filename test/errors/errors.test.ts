@@ -9,6 +9,8 @@ import {
   InvalidArgumentError,
   NetworkError,
   PollTimeoutError,
+  verifyFromUrl,
+  WrongDeviceError,
   RateLimitError,
   RequestTimeoutError,
   ResponseValidationError,
@@ -163,6 +165,13 @@ describe('every error class', () => {
         return client.pollSession('ref', { timeoutMs: 3_000 });
       },
       fields: { timeoutMs: 3_000, attempts: expect.any(Number) },
+    },
+    {
+      name: 'WrongDeviceError',
+      Class: WrongDeviceError,
+      // Outside a page no tab can answer the handshake: the link counts as opened on another device.
+      produce: () => verifyFromUrl(client, { url: 'https://app.example.com/verify?el_binding=abc&t=tok', button: new EventTarget() }),
+      fields: {},
     },
   ];
 

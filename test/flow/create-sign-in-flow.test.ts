@@ -227,4 +227,18 @@ describe('createSignInFlow', () => {
     expect(() => createSignInFlow(client, { resendCooldownMs: -1 })).toThrow(InvalidArgumentError);
     expect(() => createSignInFlow(client, { resendCooldownMs: -1 })).toThrow(/resendCooldownMs/);
   });
+
+  it.each([
+    ['a poll option, named with its path, at creation', { poll: { timeoutMs: -1 } }, 'poll.timeoutMs'],
+    ['a send option', { send: { redirectUrl: 'not a url' } }, 'send.redirectUrl'],
+    ['an onSignedIn that is no function', { onSignedIn: 'keeper.set' }, 'onSignedIn'],
+    ['the pre-1.0 name resendCooldown (refused, not ignored)', { resendCooldown: 1_000 }, 'resendCooldown'],
+    ['the pre-1.0 name of a poll option', { poll: { interval: 1_000 } }, 'poll.interval'],
+  ])('refuses %s with InvalidArgumentError', (_, options, argument) => {
+    expect(() => createSignInFlow(client, options as never)).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', argument }));
+  });
+
+  it('refuses a client without signInOrUp and pollSession', () => {
+    expect(() => createSignInFlow({} as never)).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', argument: 'client' }));
+  });
 });

@@ -99,6 +99,6 @@ describe('options', () => {
     ['sessionTtlSeconds', Number.NaN],
     ['sessionTtlSeconds', Infinity],
   ])('refuses %s = %s', (name, value) => {
-    expect(() => createEmulator({ [name]: value })).toThrow(RangeError);
+    expect(() => createEmulator({ [name]: value })).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', argument: name }));
   });
 });

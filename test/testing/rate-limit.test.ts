@@ -124,8 +124,8 @@ describe('rate limit options', () => {
     ['windowMs 0', { windowMs: 0 }],
     ['negative blockMs', { blockMs: -1 }],
     ['infinite windowMs', { windowMs: Number.POSITIVE_INFINITY }],
-  ])('throws RangeError for %s', (_name, rateLimit) => {
-    expect(() => createEmulator({ rateLimit })).toThrow(RangeError);
+  ])('throws InvalidArgumentError for %s, naming the option', (_name, rateLimit) => {
+    expect(() => createEmulator({ rateLimit })).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', argument: `rateLimit.${Object.keys(rateLimit)[0]}` }));
   });
 });
 

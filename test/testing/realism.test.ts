@@ -40,8 +40,8 @@ describe('approved domains', () => {
     expect((await signIn(open, ADA, { redirectUrl: 'https://anything.test/v' })).status).toBe(200);
   });
 
-  it('throws TypeError for an entry that is not a host name', () => {
-    expect(() => createEmulator({ approvedDomains: ['https://example.com'] })).toThrow(TypeError);
+  it('throws InvalidArgumentError for an entry that is not a host name, naming it', () => {
+    expect(() => createEmulator({ approvedDomains: ['https://example.com'] })).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', argument: 'approvedDomains[0]' }));
   });
 });
 

@@ -2,14 +2,14 @@
 // emulator; with VITE_DESCOPE_PROJECT_ID set (and no VITE_DESCOPE_BASE_URL) it talks to your Descope project.
 import { createSessionKeeper, EnchantedLinkClient } from 'enchanted-link';
 
-const { VITE_DESCOPE_PROJECT_ID: projectId, VITE_DESCOPE_BASE_URL: baseUrl } = import.meta.env;
+const { VITE_DESCOPE_PROJECT_ID: projectId, VITE_DESCOPE_BASE_URL: baseUrl, VITE_DESCOPE_REDIRECT_URL: redirectUrl } = import.meta.env;
 if (!projectId) throw new Error('Set VITE_DESCOPE_PROJECT_ID, or start the example with `npm run example:react`.');
 
 export const client = new EnchantedLinkClient({
   projectId,
   ...(baseUrl ? { baseUrl } : {}),
   // The emailed links open this app's verify page (add the origin to the project's approved domains).
-  redirectUrl: new URL('/verify.html', location.origin).href,
+  redirectUrl: redirectUrl || new URL('/verify.html', location.origin).href,
 });
 
 // sessionStorage: the session survives a reload of this tab, and is not written where every tab (and any

@@ -47,7 +47,7 @@ export function assertBaseUrl(value: unknown, argument: string): asserts value i
   assertHttpUrl(value, argument);
   const url = new URL(value);
   if (/[\s?#]/.test(value) || url.username || url.password) fail(argument, 'no whitespace, query, fragment or user info allowed');
-  if (url.protocol == 'http:' && !/^(localhost|\[::1\]|127(\.\d+){3})$/.test(url.hostname)) fail(argument, 'expected https: (http: on loopback only)');
+  if (url.protocol === 'http:' && !/^(localhost|\[::1\]|127(\.\d+){3})$/.test(url.hostname)) fail(argument, 'expected https: (http: on loopback only)');
 }
 
 /**
@@ -88,6 +88,24 @@ export function assertOptionalObject(value: unknown, argument: string): void {
 export function assertFunction(value: unknown, argument: string): void {
   if (typeof value !== 'function') fail(argument, 'expected a function');
 }
+
+export function assertBoolean(value: unknown, argument: string): void {
+  if (typeof value !== 'boolean') fail(argument, 'expected true or false');
+}
+
+/** An array whose every item passes `item` (named `argument[i]`). */
+export const arrayOf = (item: (value: unknown, argument: string) => void) => (value: unknown, argument: string) => {
+  if (!Array.isArray(value)) fail(argument, 'expected an array');
+  (value as unknown[]).forEach((each, i) => item(each, `${argument}[${i}]`));
+};
+
+/** An object with these methods, e.g. a client a store is given (checked when it is created, not on first use). */
+export const withMethods = (...names: string[]) => (value: unknown, argument: string) => {
+  const object = value as Record<string, unknown> | null;
+  if (typeof object !== 'object' || !object || names.some((name) => typeof object[name] !== 'function')) {
+    fail(argument, `expected an object with ${names.join(', ')}`);
+  }
+};
 
 /** `assertPositiveNumber`, and at least `min` (and whole, with `whole`). */
 export const atLeast = (min: number, whole?: boolean) => (value: unknown, argument: string) => {
