@@ -27,6 +27,7 @@ const PARTS = [
   ['scaleStress', 'scale.mjs', gc, { SCALE_INTERVAL: '5000', SCALE_HOLD: '25000' }],
   ['polling', 'polling.mjs'],
   ['rush', 'rush.mjs'],
+  ['fairness', 'fairness.mjs'],
   // Last: it depends on the same-browser fast path, which is feature-checked.
   ['fastPath', 'fast-path.mjs'],
   // The chaos soak for `--minutes N` (default 1): `npm run bench -- --only=chaos --minutes 10`.
