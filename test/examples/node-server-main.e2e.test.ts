@@ -55,10 +55,10 @@ describe('npm run example:server', () => {
       const email = emulator.lastEmail('margaret@example.com')!;
       const link = email.links.find(({ correct }) => correct)!;
       expect(link.url).toMatch(new RegExp(`^${url}/verify\\?el_binding=[\\w-]{32}&t=`));
-      expect((await confirmLink(link.url)).status).toBe(200);
+      expect((await confirmLink(link.url, email.linkId)).status).toBe(200);
       const answer = await status;
       expect(await answer.json()).toMatchObject({ status: 'signed_in', user: { email: 'margaret@example.com' } });
-      const refreshJwt = /^DSR=([^;]+);/.exec(answer.headers.get('set-cookie') ?? '')?.[1];
+      const refreshJwt = /^__Host-DSR=([^;]+);/.exec(answer.headers.get('set-cookie') ?? '')?.[1];
       expect(refreshJwt).toBeTruthy();
       expect(output()).toContain('"event":"login.signed_in"');
       for (const secret of [refreshJwt!, email.pendingRef, handle, ...email.links.map(({ token }) => token)]) {
