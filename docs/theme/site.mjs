@@ -2,13 +2,13 @@
 // it is.
 // - The entry points' group ("Modules") is titled "API reference"; typedoc.json's groupOrder puts it
 //   first, then the guides, the examples and the other documents.
-// - Repository files without front matter (CHANGELOG.md, BENCHMARKS.md, ARCHITECTURE.md: on GitHub a
+// - Repository files without front matter (CHANGELOG.md, BENCHMARKS.md, ARCHITECTURE.md, RELEASING.md: on GitHub a
 //   front matter block would show as a table) get their titles here.
 // - Members inherited from the runtime's own types (Error's `cause` and `stack`, Node's
 //   `captureStackTrace`) keep no "Defined in" link: theirs would point into node_modules.
 import { Converter, ReflectionKind, RendererEvent } from 'typedoc';
 
-const TITLES = { CHANGELOG: 'Changelog', BENCHMARKS: 'Benchmarks', ARCHITECTURE: 'Architecture' };
+const TITLES = { CHANGELOG: 'Changelog', BENCHMARKS: 'Benchmarks', ARCHITECTURE: 'Architecture', RELEASING: 'Releasing' };
 
 /** @param {import('typedoc').Application} app */
 export function load(app) {

@@ -27,6 +27,7 @@ if (!CSRF_SECRET) log({ event: 'csrf.key_generated', note: 'set CSRF_SECRET: wit
 let projectId = DESCOPE_PROJECT_ID;
 let baseUrl = DESCOPE_BASE_URL;
 let stopEmulator = async (): Promise<void> => {};
+let outbox: string | undefined;
 if (!projectId) {
   // Loaded only here: a real deployment never loads the test kit (or msw, which it imports).
   const { createEmulator } = await import('enchanted-link/testing');
@@ -35,7 +36,8 @@ if (!projectId) {
   ({ projectId } = emulator);
   baseUrl = emulatorServer.url;
   stopEmulator = () => emulatorServer.close();
-  log({ event: 'emulator.listening', url: emulatorServer.url, outbox: `${emulatorServer.url}/`, note: 'no DESCOPE_PROJECT_ID: development emulator, no email is sent' });
+  outbox = `${emulatorServer.url}/`;
+  log({ event: 'emulator.listening', url: emulatorServer.url, outbox, note: 'no DESCOPE_PROJECT_ID: development emulator, no email is sent' });
 }
 
 const server = createServer();
@@ -45,6 +47,14 @@ const client = createServerClient({ projectId, baseUrl, redirectUrl: `${url}/ver
 const sessions = new SessionValidator({ projectId, ...(baseUrl ? { baseUrl } : {}) });
 server.on('request', createLoginHandler({ client, log, sessions, csrfKey, publicUrl: url }));
 log({ event: 'server.listening', url });
+// For the person who started it, the links themselves, on stderr: stdout stays one JSON object a line.
+console.error(
+  [
+    `Login API   ${url}`,
+    outbox ? `Emails      ${outbox}  (the embedded emulator's outbox: open it to click a link)` : `Descope     project ${projectId}${baseUrl ? ` at ${baseUrl}` : ''}`,
+    `Try it      curl -s -X POST ${url}/login -H 'content-type: application/json' -d '{"email":"ada@example.com"}'`,
+  ].join('\n'),
+);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

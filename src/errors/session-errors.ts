@@ -31,13 +31,14 @@ SessionError.prototype.name = 'SessionError';
  * - `algorithm`: `alg` is not an allowed asymmetric algorithm (`none`, `HS256`, …) or does not match the key;
  * - `unknown-key`: no published key has its `kid`, even after refetching the keys;
  * - `signature`: the signature does not verify (tampered, or another project's key);
- * - `issuer`: `iss` is not this project;
+ * - `issuer`: `iss` is not one of this project's issuer names (the project ID, or the API's URL and the project ID);
+ * - `audience`: an `audience` was configured and `aud` names none of it;
  * - `not-yet-valid`: `nbf` (not before) is in the future, beyond the clock tolerance;
- * - `claims`: a required claim (`sub`, `exp`, `iss`) is missing or mistyped, or it is a refresh JWT.
+ * - `claims`: a required claim (`sub`, `exp`, `iss`) is missing or mistyped, or `drn` is not `DS` (a refresh JWT says `DSR`).
  *
  * @category Errors
  */
-export type InvalidSessionReason = 'malformed' | 'algorithm' | 'unknown-key' | 'signature' | 'issuer' | 'not-yet-valid' | 'claims';
+export type InvalidSessionReason = 'malformed' | 'algorithm' | 'unknown-key' | 'signature' | 'issuer' | 'audience' | 'not-yet-valid' | 'claims';
 
 /**
  * The session JWT is not a valid session of this project (see {@link InvalidSessionReason}). The user

@@ -4,6 +4,6 @@
  *
  * @module enchanted-link/server
  */
-export { SessionValidator, CLOCK_TOLERANCE_SECONDS, type SessionValidatorOptions } from './session-validator.js';
+export { SessionValidator, CLOCK_TOLERANCE_SECONDS, KEYS_DEADLINE_MS, MAX_KEYS, MAX_KEYS_BYTES, type SessionValidatorOptions } from './session-validator.js';
 export type { SessionClaims, TenantClaims } from './claims.js';
 export { SessionError, InvalidSessionError, SessionExpiredError, type InvalidSessionReason } from '../errors/session-errors.js';

@@ -1,21 +1,33 @@
 // The project's public keys, fetched from Descope and cached. jose's createRemoteJWKSet does most of this,
 // but it has no floor after a failed fetch (every check would call Descope while it is down), cannot use
-// our transport (typed errors, timeout, custom fetch) and reads no stale keys when a renewal fails.
+// our transport (typed errors, custom fetch), waits for a renewal instead of serving the keys on hand, and
+// reads no stale keys when a renewal fails.
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 
-/** Keys are renewed on the first check after this age; a failed renewal keeps the old keys. */
+/** Keys older than this are renewed in the background on the next check; the ones on hand keep serving. */
 export const KEYS_MAX_AGE_MS = 10 * 60_000;
-/** An unknown `kid` refetches the keys at most this often (jose's default cooldown). */
+/**
+ * After a fetch made for an unknown `kid`, another unknown `kid` fetches again only this much later
+ * (jose's default cooldown): a stream of tokens with made-up `kid`s costs one fetch per 30 s, while the
+ * first token signed with a rotated key fetches at once whatever the age of the keys on hand.
+ */
 export const UNKNOWN_KID_REFETCH_FLOOR_MS = 30_000;
-/** After a failed fetch, checks fail at once with the same error for this long instead of each calling Descope. */
+/**
+ * After a fetch failed, checks that have no keys fail at once with the same error for this long (counted
+ * from the failure, not from the start of the fetch) instead of each calling Descope, and no renewal is tried.
+ */
 export const FAILED_FETCH_FLOOR_MS = 5_000;
 
-/** Fetches the JWK set once, on first use; see the floors above for when it fetches again. */
+type Reason = 'first' | 'renewal' | 'unknown-kid';
+
+/** Fetches the JWK set on first use; see the constants above for when it fetches again. */
 export class ProjectKeys {
   readonly #load: () => Promise<JSONWebKeySet>;
   #keys: ReturnType<typeof createLocalJWKSet> | undefined;
-  #fetchedAt = -Infinity;
-  #attemptedAt = -Infinity;
+  #fetchedAt = Number.NEGATIVE_INFINITY;
+  /** When the newest fetch made for an unknown `kid` started. */
+  #unknownKidFetchAt = Number.NEGATIVE_INFINITY;
+  #failedAt = Number.NEGATIVE_INFINITY;
   #failure: unknown;
   #pending: Promise<void> | undefined;
 
@@ -27,31 +39,41 @@ export class ProjectKeys {
   readonly getKey: JWTVerifyGetKey = async (header, token) => {
     const now = Date.now();
     if (!this.#keys) {
-      if (this.#failure !== undefined && now - this.#attemptedAt < FAILED_FETCH_FLOOR_MS) throw this.#failure;
-      await this.#fetch();
-    } else if (now - this.#fetchedAt >= KEYS_MAX_AGE_MS && now - this.#attemptedAt >= FAILED_FETCH_FLOOR_MS) {
-      await this.#fetch().catch(() => undefined); // stale keys are better than none
+      if (this.#failing(now)) throw this.#failure;
+      await this.#fetch('first');
+    } else if (now - this.#fetchedAt >= KEYS_MAX_AGE_MS && !this.#failing(now)) {
+      // Renewed in the background: this check and the ones during the fetch use the keys on hand.
+      this.#fetch('renewal').catch(() => undefined);
     }
     try {
       return await this.#keys!(header, token);
     } catch (error) {
-      // A new kid is a rotation at Descope: fetch again, once per floor, then look again.
-      if (!(error instanceof errors.JWKSNoMatchingKey) || Date.now() - this.#attemptedAt < UNKNOWN_KID_REFETCH_FLOOR_MS) throw error;
-      await this.#fetch();
+      if (!(error instanceof errors.JWKSNoMatchingKey) || !this.#mayFetchForUnknownKid(Date.now())) throw error;
+      // A new kid is most likely a rotation at Descope: fetch now (or wait for the fetch under way), then look again.
+      await (this.#pending ?? this.#fetch('unknown-kid'));
       return this.#keys!(header, token);
     }
   };
 
+  #failing(now: number): boolean {
+    return this.#failure !== undefined && now - this.#failedAt < FAILED_FETCH_FLOOR_MS;
+  }
+
+  #mayFetchForUnknownKid(now: number): boolean {
+    return !this.#failing(now) && now - this.#unknownKidFetchAt >= UNKNOWN_KID_REFETCH_FLOOR_MS;
+  }
+
   /** One fetch at a time, shared by every check that waits for it. */
-  #fetch(): Promise<void> {
+  #fetch(reason: Reason): Promise<void> {
+    if (reason === 'unknown-kid') this.#unknownKidFetchAt = Date.now();
     this.#pending ??= (async () => {
-      this.#attemptedAt = Date.now();
       try {
         this.#keys = createLocalJWKSet(await this.#load());
         this.#fetchedAt = Date.now();
         this.#failure = undefined;
       } catch (error) {
         this.#failure = error;
+        this.#failedAt = Date.now();
         throw error;
       } finally {
         this.#pending = undefined;

@@ -48,8 +48,8 @@ export interface TurnRequest {
   signal?: AbortSignal | undefined;
   /** A poll's pendingRef: polls take turns by sign-in. Absent for every other request. */
   key?: string | undefined;
-  /** Told the estimated wait (ms) when the request has to queue. */
-  onWait?: ((ms: number) => void) | undefined;
+  /** Told the estimated wait (ms) when the request has to queue, and whether the budget is paused after a 429. */
+  onWait?: ((ms: number, paused: boolean) => void) | undefined;
   /** Longest wait for a turn, ms; past it, or when the estimate is already longer, the request gets `NoTurn`. */
   maxWait?: number | undefined;
 }
@@ -178,7 +178,7 @@ export class RequestBudget implements SharedRequestBudget {
     const estimate = this.#estimate(now, key, rank);
     if (this.#waiting >= this.maxQueued) return Promise.reject(new NoTurn('full', estimate));
     if (maxWait !== undefined && estimate > maxWait) return Promise.reject(new NoTurn('timeout', estimate));
-    onWait?.(estimate);
+    onWait?.(estimate, this.#pausedUntil > now);
     return new Promise((resolve, reject) => {
       let timer: unknown;
       const settle = () => {

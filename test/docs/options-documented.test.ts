@@ -1,10 +1,11 @@
-// Every emulator option is in the testing guide's table, and every flag of the CLI's emulator command
-// in the local-development guide: a new option without docs fails here.
+// Every emulator option is in the testing guide's table, every flag of the CLI's emulator command in the
+// local-development guide, and every guide and example README a page of the docs site: a new option or
+// page without docs fails here.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { USAGE } from '../../src/cli/usage.js';
-import { root } from './snippets.js';
+import { PAGES, root } from './snippets.js';
 
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
 
@@ -23,5 +24,10 @@ describe('option docs', () => {
     expect(flags).toContain('--session-ttl');
     const guide = read('guides/local-development.md');
     expect(flags.filter((flag) => !guide.includes(`\`${flag}`))).toEqual([]);
+  });
+
+  it('the docs site has every guide and example README as a page', () => {
+    const { projectDocuments } = JSON.parse(read('typedoc.json')) as { projectDocuments: string[] };
+    expect(PAGES.filter((page) => page !== 'README.md' && !projectDocuments.includes(page))).toEqual([]);
   });
 });
