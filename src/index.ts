@@ -55,6 +55,28 @@ export type {
   UpdateUserEmailOptions,
   VerifyTokenOptions,
 } from './types/client-options.js';
+export { formatEvent, logEvents } from './debug/log-events.js';
+export type {
+  AttemptEndEvent,
+  AttemptOutcome,
+  AttemptStartEvent,
+  EnchantedLinkEvent,
+  ErrorFacts,
+  EventBase,
+  EventListener,
+  KeysEvent,
+  PollEvent,
+  PollEventStatus,
+  RefreshEvent,
+  RefreshTrigger,
+  RequestEndEvent,
+  RequestStartEvent,
+  RequestTarget,
+  SignInEvent,
+  SignOutEvent,
+  WaitEvent,
+  WaitReason,
+} from './types/events.js';
 export type { LoginOptions, SignUpLoginOptions, SignUpUser } from './types/login-options.js';
 export type { PollOptions, PollProgress, PollStatus } from './types/poll-options.js';
 export type { LinkSent, Session, User, UserTenant } from './types/session.js';

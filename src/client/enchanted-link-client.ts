@@ -17,6 +17,7 @@ import type {
   UpdateUserEmailOptions,
   VerifyTokenOptions,
 } from '../types/client-options.js';
+import type { EventListener } from '../types/events.js';
 import type { PollOptions } from '../types/poll-options.js';
 import type { LinkSent, Session, User } from '../types/session.js';
 import { assertEmail, assertNonEmptyString, assertRefreshJwt } from '../options/arguments.js';
@@ -50,6 +51,7 @@ export class EnchantedLinkClient {
   readonly #projectId: string;
   readonly #redirectUrl: string | undefined;
   readonly #request: Executor;
+  readonly #onEvent: EventListener | undefined;
   readonly #bindings = new Bindings();
 
   /**
@@ -60,6 +62,7 @@ export class EnchantedLinkClient {
     const { redirectUrl, ...config } = clientSettings(options);
     this.#projectId = config.projectId;
     this.#redirectUrl = redirectUrl;
+    this.#onEvent = config.onEvent;
     // Checked by clientSettings (duck-typed, so a budget from another copy of the package works too).
     // Every client has one: its requests share one reaction to a 429 even when nobody configured a budget.
     this.#request = createExecutor(config, (options.requestBudget as RequestBudget | undefined) ?? new RequestBudget());
@@ -236,7 +239,14 @@ export class EnchantedLinkClient {
   async pollSession(pendingRef: string, options: PollOptions = {}): Promise<Session> {
     assertNonEmptyString(pendingRef, 'pendingRef');
     const settings = pollSettings(options);
-    return pollSession((signal, onWait) => this.#checkSession(pendingRef, signal, 'none', onWait), settings, this.#projectId, this.#request.clock, this.#bindings.get(pendingRef));
+    return pollSession(
+      (signal, onWait, pollId) => this.#checkSession(pendingRef, signal, 'none', onWait, pollId),
+      settings,
+      this.#projectId,
+      this.#request.clock,
+      this.#bindings.get(pendingRef),
+      this.#onEvent,
+    );
   }
 
   /**
@@ -330,9 +340,9 @@ export class EnchantedLinkClient {
   }
 
   /** `onWait` marks a poll: it waits its turn among the other sign-ins' polls. */
-  async #checkSession(pendingRef: string, signal: AbortSignal | undefined, retry: RetryPolicy | 'none', onWait?: (ms: number) => void): Promise<Session | undefined> {
+  async #checkSession(pendingRef: string, signal: AbortSignal | undefined, retry: RetryPolicy | 'none', onWait?: (ms: number) => void, pollId?: number): Promise<Session | undefined> {
     try {
-      return await this.#request({ path: PATHS.pendingSession, body: { pendingRef }, schema: sessionSchema, signal, retry, poll: onWait && { key: pendingRef, onWait } });
+      return await this.#request({ path: PATHS.pendingSession, body: { pendingRef }, schema: sessionSchema, signal, retry, poll: onWait && { key: pendingRef, onWait, id: pollId } });
     } catch (error) {
       if (classify(error) === 'pending') return undefined;
       throw error;

@@ -33,6 +33,7 @@ const CLIENT: Spec = {
   timeout: renamed('timeoutMs'),
   fetch: assertFunction,
   headers: assertHeaders,
+  onEvent: assertFunction,
   // A RequestBudget, duck-typed: `instanceof` would pull its code into every bundle, used or not.
   requestBudget: (value, name) => void (typeof (value as { take?: unknown } | null)?.take === 'function' || fail(name, 'expected a RequestBudget')),
 };
@@ -51,9 +52,9 @@ export const POLL: Spec = {
 
 /** The client's options, checked and with defaults: what the transport is built from, plus `redirectUrl`. */
 export function clientSettings(options: ClientOptions): TransportConfig & { redirectUrl: string | undefined } {
-  const { projectId, baseUrl, redirectUrl, timeoutMs = 10_000, fetch, headers } = checkOptions(options, CLIENT);
+  const { projectId, baseUrl, redirectUrl, timeoutMs = 10_000, fetch, headers, onEvent } = checkOptions(options, CLIENT);
   assertProjectId(projectId, 'projectId');
-  return { projectId, baseUrl: baseUrl ?? baseUrlForProject(projectId), redirectUrl, timeout: timeoutMs, fetch, headers };
+  return { projectId, baseUrl: baseUrl ?? baseUrlForProject(projectId), redirectUrl, timeout: timeoutMs, fetch, headers, onEvent };
 }
 
 /**

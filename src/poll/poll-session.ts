@@ -1,6 +1,8 @@
 import type { EnchantedLinkError } from '../errors/enchanted-link-error.js';
 import { PollTimeoutError } from '../errors/poll-timeout-error.js';
+import { factsOf, nextId, notify } from '../transport/observe.js';
 import { classify, jitter, retryDelay } from '../transport/policy.js';
+import type { EventListener, PollEvent, PollEventStatus } from '../types/events.js';
 import type { Session } from '../types/session.js';
 import type { PollProgress, PollStatus } from '../types/poll-options.js';
 import type { Clock } from '../utils/clock.js';
@@ -22,7 +24,7 @@ export interface PollSettings {
  * One session check: the session, `undefined` while pending, or a rejection. `onWait` is told when the
  * check has to wait for the client's request budget, with the estimated wait in ms.
  */
-export type SessionCheck = (signal: AbortSignal, onWait: (ms: number) => void) => Promise<Session | undefined>;
+export type SessionCheck = (signal: AbortSignal, onWait: (ms: number) => void, pollId: number | undefined) => Promise<Session | undefined>;
 
 /**
  * The poll loop: an awaited loop, so exactly one request is in flight at a time. Rules:
@@ -34,7 +36,14 @@ export type SessionCheck = (signal: AbortSignal, onWait: (ms: number) => void) =
  * backoff are never cut short. While it waits, it answers the verify page's handshake for `binding` (the
  * value its send put in the links), which is how that page knows this browser asked for the link.
  */
-export async function pollSession(check: SessionCheck, settings: PollSettings, projectId: string, clock: Clock, binding?: string): Promise<Session> {
+export async function pollSession(
+  check: SessionCheck,
+  settings: PollSettings,
+  projectId: string,
+  clock: Clock,
+  binding?: string,
+  onEvent?: EventListener,
+): Promise<Session> {
   const { signal, timeout, interval, maxInterval, backoffFactor, maxFailures, onPoll } = settings;
   signal?.throwIfAborted();
   const started = clock.now();
@@ -49,8 +58,20 @@ export async function pollSession(check: SessionCheck, settings: PollSettings, p
   let wake = new AbortController();
   const unwatch = watchWakeUps(() => wake.abort(), interval, projectId, binding);
   let signedIn = false;
-  const report = (attempt: number, nextDelayMs: number, status: PollStatus, error?: EnchantedLinkError) =>
+  // Observed: a `poll` event for the start, every report and the end, numbered for the poll's requests.
+  const pollId = onEvent && nextId();
+  const tell =
+    onEvent &&
+    ((status: PollEventStatus, attempt: number, more: Partial<PollEvent> = {}) =>
+      notify(onEvent, { type: 'poll', timeMs: clock.now(), pollId: pollId!, status, attempt, elapsedMs: clock.now() - started, ...more }));
+  tell?.('started', 0);
+  const report = (attempt: number, nextDelayMs: number, status: PollStatus, error?: EnchantedLinkError) => {
+    if (tell) {
+      const { outcome: _, retryAfterMs: __, ...facts } = error ? factsOf(error, false) : { outcome: 0, retryAfterMs: 0 };
+      tell(status, attempt, { nextDelayMs, ...facts });
+    }
     onPoll?.({ attempt, elapsedMs: clock.now() - started, nextDelayMs, status, ...(error ? { error } : {}) });
+  };
   try {
     let wait = interval;
     let failures = 0;
@@ -61,10 +82,11 @@ export async function pollSession(check: SessionCheck, settings: PollSettings, p
       let error: EnchantedLinkError | undefined;
       let nextDelayMs: number;
       try {
-        const session = await check(stop.signal, (ms) => report(attempts - 1, ms, 'queued'));
+        const session = await check(stop.signal, (ms) => report(attempts - 1, ms, 'queued'), pollId);
         stop.signal.throwIfAborted();
         if (session) {
           signedIn = true;
+          tell?.('signed-in', attempts);
           return session;
         }
         status = 'pending';
@@ -96,6 +118,11 @@ export async function pollSession(check: SessionCheck, settings: PollSettings, p
       if (wake.signal.aborted) wake = new AbortController();
     }
   } catch (error) {
+    if (tell) {
+      const timedOut = stop.signal.aborted && !signal?.aborted;
+      const { outcome: _, retryAfterMs: __, ...facts } = factsOf(error, false);
+      tell(timedOut ? 'timed-out' : stop.signal.aborted ? 'aborted' : 'failed', attempts, stop.signal.aborted ? {} : facts);
+    }
     throw stop.signal.aborted ? stop.signal.reason : error;
   } finally {
     clock.clearTimeout(timer);

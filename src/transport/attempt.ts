@@ -1,6 +1,7 @@
 import ky, { isNetworkError } from 'ky';
 import { EnchantedLinkError } from '../errors/enchanted-link-error.js';
 import type { FetchFunction } from '../types/client-options.js';
+import type { EventListener } from '../types/events.js';
 import type { Clock } from '../utils/clock.js';
 import { fromAnswer, fromThrown, type BodySchema } from './outcome.js';
 import { redact, scrub, secretsOf } from './redact.js';
@@ -14,6 +15,8 @@ export interface TransportConfig {
   timeout: number;
   fetch?: FetchFunction | undefined;
   headers?: Record<string, string> | undefined;
+  /** Told what every request, attempt and wait did (`transport/observe.ts`); none: no event is built. */
+  onEvent?: EventListener | undefined;
 }
 
 /** @internal One call: what to send, how to check the answer, and whether it may be retried. */
@@ -31,11 +34,17 @@ export interface Call<T> {
   /** `none`: one attempt, for the poll loop, which retries by the same rule itself. */
   retry: RetryPolicy | 'none';
   /** Marks a poll: it takes its turn among the polls of its sign-in (`key`, the pendingRef). */
-  poll?: { key: string; onWait: (ms: number) => void } | undefined;
+  poll?: { key: string; onWait: (ms: number) => void; id?: number | undefined } | undefined;
+}
+
+/** @internal What an observed attempt adds (extra headers, e.g. `traceparent`) and learns (the status answered). */
+export interface AttemptTrace {
+  headers?: Record<string, string> | undefined;
+  status?: number;
 }
 
 /** @internal Sends one attempt of a call: its validated body, or one of our errors, or `signal.reason`. */
-export type Attempt = <T>(call: Call<T>) => Promise<T>;
+export type Attempt = <T>(call: Call<T>, trace?: AttemptTrace) => Promise<T>;
 
 /**
  * The single place that talks HTTP. ky sends (URL, headers, JSON body, network errors); the attempt's
@@ -71,7 +80,7 @@ export function createAttempt(config: TransportConfig, clock: Clock): Attempt {
     }),
   });
 
-  return async <T>({ path, method = 'POST', body, schema, signal, refreshJwt }: Call<T>): Promise<T> => {
+  return async <T>({ path, method = 'POST', body, schema, signal, refreshJwt }: Call<T>, trace?: AttemptTrace): Promise<T> => {
     const secrets = secretsOf({ body, refreshJwt, headerValues });
     // One controller ends the request for the caller's abort and for the timeout alike.
     const stop = new AbortController();
@@ -83,12 +92,16 @@ export function createAttempt(config: TransportConfig, clock: Clock): Attempt {
       signal?.throwIfAborted();
       const pending = http(path.slice(1), {
         method,
-        ...(refreshJwt && { headers: { authorization: `Bearer ${projectId}:${refreshJwt}` } }),
+        ...((refreshJwt || trace?.headers) && { headers: { ...trace?.headers, ...(refreshJwt && { authorization: `Bearer ${projectId}:${refreshJwt}` }) } }),
         ...(body && { json: body }),
         signal: stop.signal,
       });
-      const text = await pending.text();
-      const { status, headers } = await pending;
+      // Raced against the controller: a custom `fetch` may ignore the signal, and a body it built
+      // itself (a test double, a proxy) does not end when the request is aborted.
+      const response = await settled(pending, stop.signal);
+      const text = await readText(response, stop.signal);
+      const { status, headers } = response;
+      if (trace) trace.status = status;
       signal?.throwIfAborted();
       stop.signal.throwIfAborted();
       // A server may echo credentials in its answer, which becomes an error's message and fields.
@@ -104,4 +117,31 @@ export function createAttempt(config: TransportConfig, clock: Clock): Attempt {
       signal?.removeEventListener('abort', onAbort);
     }
   };
+}
+
+/** `promise`, or a rejection the moment `signal` aborts (the promise's own outcome is then ignored). */
+function settled<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.throwIfAborted();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** The body as text; an abort cancels the stream (its source stops) and rejects with the signal's reason. */
+async function readText(response: Response, signal: AbortSignal): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const onAbort = () => void reader.cancel(signal.reason).catch(() => {});
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const decoder = new TextDecoder();
+    let text = '';
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += decoder.decode(chunk.value, { stream: true });
+    signal.throwIfAborted();
+    return text + decoder.decode();
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
 }

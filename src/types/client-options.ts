@@ -1,3 +1,4 @@
+import type { EventListener } from './events.js';
 import type { LoginOptions, SignUpLoginOptions, SignUpUser } from './login-options.js';
 
 /**
@@ -48,6 +49,14 @@ export interface ClientOptions {
   requestBudget?: SharedRequestBudget | undefined;
   /** Extra headers for every request. They cannot replace `authorization`, `accept`, `content-type` or the SDK's own `x-descope-*` headers. */
   headers?: Record<string, string> | undefined;
+  /**
+   * Told what every call did: each request and attempt (endpoint, attempt number, status, error class,
+   * duration), each wait for the request budget or before a retry (how long, why) and each state of
+   * `pollSession`. Events hold no credential and no email address; see {@link EnchantedLinkEvent}.
+   * `logEvents()` prints them; `enchanted-link/opentelemetry` turns them into spans and metrics.
+   * @defaultValue none: no event is built
+   */
+  onEvent?: EventListener | undefined;
 }
 
 /**
