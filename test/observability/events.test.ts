@@ -118,8 +118,8 @@ describe('events of a sign-in: a 429, a retry, a poll and a refresh', () => {
   });
 
   it('reports a wait for the budget: a turn behind the pace, and one behind a 429 pause', async () => {
-    // A burst of 2, then one every 5 s: the third send waits for its turn.
-    const c = client({ requestBudget: new RequestBudget({ requests: 3, windowMs: 10_000 }) });
+    // A burst of 2, then one every 5 s (10 s / (4 − 2)): the third send waits for its turn.
+    const c = client({ requestBudget: new RequestBudget({ requests: 4, windowMs: 10_000 }) });
     await done(Promise.all([c.signInOrUp(EMAIL), c.signInOrUp(EMAIL), c.signInOrUp(EMAIL)]));
     const waits = events.filter((event) => event.type === 'wait');
     expect(waits.map((event) => [event.reason, event.attempt])).toEqual([['turn', 1]]);
