@@ -36,8 +36,15 @@ const ENTRY = join(DIST, 'index.js');
  * +531 B over the figures above). Every send now adds a per-sign-in binding to the redirect URL and the
  * client keeps it for its poll (class code, so in every bundle), and verifyFromUrl does the same-browser
  * handshake, answers `WrongDeviceError` and reads and strips the binding: the feature the issue asks for.
+ *
+ * Re-measured 2026-12-03 with issue 26 (events): total 23,185 B, own code 8,565 B (+1,181 B and +1,069 B).
+ * Every client now reports its requests, attempts, waits and poll states to an `onEvent` listener
+ * (transport/observe.ts, the executor's hooks, the poll loop's states): class and executor code, so in
+ * every bundle whether it listens or not. Without a listener no event is built (the CPU cost is nil,
+ * bench/overhead.mjs); the bytes are the price of one observable executor. `logEvents` and the OpenTelemetry
+ * entry stay out of bundles that do not import them.
  */
-export const BUDGET = { total: Math.ceil(22_004 * 1.05), own: Math.ceil(7_496 * 1.05) };
+export const BUDGET = { total: Math.ceil(23_185 * 1.05), own: Math.ceil(8_565 * 1.05) };
 
 /** Issue 12's size goals (min+gzip bytes), reported beside the CI budget. */
 export const GOAL = { total: 16.5 * 1024, own: 3 * 1024 };

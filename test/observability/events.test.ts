@@ -2,7 +2,7 @@
 // retries, polls and is refreshed; none of them holds a credential or the email address; a throwing
 // listener changes nothing. Against the emulator, on fake timers (no real waits).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createEmulator, type Emulator } from '../../src/testing/index.js';
+import type { Emulator } from '../../src/testing/index.js';
 import {
   EnchantedLinkClient,
   formatEvent,
@@ -11,8 +11,8 @@ import {
   type EnchantedLinkEvent,
 } from '../../src/index.js';
 import { PATHS } from '../../src/protocol/paths.js';
+import { done, EMAIL, readyEmulator, useFakeClock } from './helpers.js';
 
-const EMAIL = 'ada@example.com';
 let emulator: Emulator;
 let events: EnchantedLinkEvent[];
 
@@ -25,21 +25,6 @@ const client = (extra: Partial<ConstructorParameters<typeof EnchantedLinkClient>
     ...extra,
   });
 
-/**
- * The call's value, on the fake clock in 20 ms steps, each followed by a real turn of the event loop: the
- * emulator signs sessions with real crypto, which a jump of the fake clock past the request timeout would race.
- */
-async function done<T>(promise: Promise<T>): Promise<T> {
-  let outcome: { value: T } | { error: unknown } | undefined;
-  promise.then((value) => (outcome = { value }), (error: unknown) => (outcome = { error }));
-  for (let elapsed = 0; !outcome && elapsed < 600_000; elapsed += 20) {
-    await vi.advanceTimersByTimeAsync(20);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  if (!outcome || 'error' in outcome) throw new Error(`expected a value, got ${outcome ? String(outcome.error) : 'no answer'}`);
-  return outcome.value;
-}
-
 /** The events without their times and ids: what a reader of the log would compare. */
 const shape = (event: EnchantedLinkEvent) => {
   const { timeMs: _t, ...rest } = event as EnchantedLinkEvent & { requestId?: number; pollId?: number; durationMs?: number; waitedMs?: number; elapsedMs?: number };
@@ -48,10 +33,8 @@ const shape = (event: EnchantedLinkEvent) => {
 };
 
 beforeEach(async () => {
-  emulator = createEmulator({ users: [{ loginId: EMAIL }] });
-  // The signing keys are made on first use, in real time: before the clock is fake (see `done`).
-  await emulator.fetch(`/v2/keys/${emulator.projectId}`);
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  emulator = await readyEmulator();
+  useFakeClock();
   vi.spyOn(Math, 'random').mockReturnValue(1);
   events = [];
 });
