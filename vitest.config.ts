@@ -10,11 +10,12 @@ const { version } = JSON.parse(readFileSync('./package.json', 'utf8')) as { vers
 //   unit      test/**/*.test.ts            in process: msw, the emulator, fake timers (`npm test`, seconds)
 //   fuzz      the property-based files     the same files as unit, at their full number of runs
 //   browser   test/**/*.browser.test.ts    in a Chromium page (vitest browser mode)
+//   soak      test/**/*.soak.test.ts      the chaos soak: ~30 s of random faults on a fixed seed (bench/chaos-core.mjs)
 //   e2e       test/**/*.e2e.test.ts        driven from Node: Playwright pages, CLI and example processes
 //   package   test/package/**              the packed tarball installed in a throwaway consumer
 //   runtimes  test/runtimes/**             the packed tarball on Node 22, Bun, Deno and workerd (~500 MB, cached)
 // `vitest run` with no --project runs them all in one run, so one plain `Tests:` line sums every layer.
-const LAYERED = ['test/**/*.browser.test.ts', 'test/**/*.e2e.test.ts', 'test/package/**', 'test/runtimes/**'];
+const LAYERED = ['test/**/*.browser.test.ts', 'test/**/*.e2e.test.ts', 'test/**/*.soak.test.ts', 'test/package/**', 'test/runtimes/**'];
 const FUZZ = ['test/reliability/fuzz.test.ts', 'test/reliability/abort-races.test.ts'];
 // Layers that run what `npm run build` produces (the global setup builds dist/ when a source is newer) in
 // other processes: starting Node or Chromium takes seconds on a busy 2-core machine, hence the longer limits.
@@ -43,6 +44,8 @@ export default defineConfig({
         extends: true,
         test: { name: 'fuzz', environment: 'node', pool: 'threads', include: FUZZ, env: { FC_FULL: '1' } },
       },
+      // Its own process: the soak counts the process's live timers at the end.
+      { extends: true, test: { name: 'soak', environment: 'node', pool: 'forks', include: ['test/**/*.soak.test.ts'] } },
       {
         // In-page behaviour in Debian's Chromium (the multi-tab flows are Playwright tests in `e2e`).
         extends: true,

@@ -3,6 +3,7 @@
 // stderr. A part is a script that prints one section (see result.mjs) as its last stdout line; add one
 // by adding a row to PARTS.
 //
+// `--minutes N` sets how long the chaos soak runs (default 1).
 // `--report-only` rewrites BENCHMARKS.md from the last run's results (bench/.snapshot/results.json),
 // e.g. after changing how the report is laid out; it measures nothing.
 import { spawnSync } from 'node:child_process';
@@ -28,6 +29,8 @@ const PARTS = [
   ['rush', 'rush.mjs'],
   // Last: it depends on the same-browser fast path, which is feature-checked.
   ['fastPath', 'fast-path.mjs'],
+  // The chaos soak for `--minutes N` (default 1): `npm run bench -- --only=chaos --minutes 10`.
+  ['chaos', 'chaos.mjs'],
 ];
 
 const snapshot = join(ROOT, 'bench/.snapshot');
@@ -56,6 +59,8 @@ mkdirSync(snapshot, { recursive: true });
 cpSync(join(ROOT, 'dist'), join(snapshot, 'dist'), { recursive: true });
 process.env.BENCH_DIST = join(snapshot, 'dist');
 
+const minutes = process.argv.indexOf('--minutes');
+if (minutes >= 0) process.env.BENCH_CHAOS_MINUTES = process.argv[minutes + 1];
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
 const sections = [];
 for (const [key, file, options = {}, env = {}] of PARTS) {

@@ -96,8 +96,11 @@ export function createAttempt(config: TransportConfig, clock: Clock): Attempt {
         ...(body && { json: body }),
         signal: stop.signal,
       });
-      const text = await pending.text();
-      const { status, headers } = await pending;
+      // Raced against the controller: a custom `fetch` may ignore the signal, and a body it built
+      // itself (a test double, a proxy) does not end when the request is aborted.
+      const response = await settled(pending, stop.signal);
+      const text = await readText(response, stop.signal);
+      const { status, headers } = response;
       if (trace) trace.status = status;
       signal?.throwIfAborted();
       stop.signal.throwIfAborted();
@@ -114,4 +117,31 @@ export function createAttempt(config: TransportConfig, clock: Clock): Attempt {
       signal?.removeEventListener('abort', onAbort);
     }
   };
+}
+
+/** `promise`, or a rejection the moment `signal` aborts (the promise's own outcome is then ignored). */
+function settled<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.throwIfAborted();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** The body as text; an abort cancels the stream (its source stops) and rejects with the signal's reason. */
+async function readText(response: Response, signal: AbortSignal): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const onAbort = () => void reader.cancel(signal.reason).catch(() => {});
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const decoder = new TextDecoder();
+    let text = '';
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += decoder.decode(chunk.value, { stream: true });
+    signal.throwIfAborted();
+    return text + decoder.decode();
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
 }

@@ -150,9 +150,12 @@ export class RequestBudget implements SharedRequestBudget {
     this.windowMs = windowMs;
     this.maxQueued = maxQueued;
     this.clock = clock;
-    // With a burst of B ahead of the pace, a spacing of W / (N − B + 1) keeps any window of W to N requests.
+    // With a burst of B ahead of the pace, a spacing of W / (N − B + 1) keeps any window of W to N turns, but
+    // only just: the (N + 1)th turn comes exactly one window after the first, so a first request that
+    // leaves a millisecond later than its turn (an await, a busy event loop) puts N + 1 requests in one
+    // window at the server (the chaos soak found it). W / (N − B) leaves one spacing of slack at the edge.
     const burst = Math.min(requests, Math.max(2, Math.ceil(requests / 20)));
-    this.#spacing = requests === Number.POSITIVE_INFINITY ? 0 : windowMs / (requests - burst + 1);
+    this.#spacing = requests === Number.POSITIVE_INFINITY ? 0 : windowMs / Math.max(1, requests - burst);
     this.#tolerance = this.#spacing && (burst - 1) * this.#spacing;
   }
 

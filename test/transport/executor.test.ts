@@ -68,7 +68,8 @@ describe('one executor: every attempt takes its turn, a 429 pauses everyone shar
   });
 
   it('counts retries against the limit: a retried send uses a turn like any request', async () => {
-    const budget = new RequestBudget({ requests: 3, windowMs: 60_000 });
+    // A burst of 2, then one turn every 30 s.
+    const budget = new RequestBudget({ requests: 4, windowMs: 60_000 });
     const c = client(budget, 120_000);
     script = (path, count) => (path === PATHS.signInOrUp && count <= 2 ? Response.json({ errorCode: 'E000503', errorDescription: 'busy' }, { status: 503 }) : undefined);
     const send = c.signInOrUp('ada@example.com');
@@ -76,9 +77,10 @@ describe('one executor: every attempt takes its turn, a 429 pauses everyone shar
     await vi.advanceTimersByTimeAsync(60_000);
     await send;
     await other;
-    // 3 attempts of the send and the verify: 4 requests, at most 3 within any minute.
+    // 3 attempts of the send and the verify; the retries waited for their turns (before, they went after the
+    // 0.5 s and 1 s backoff, outside the budget).
     expect(log).toHaveLength(4);
-    expect(log[3]!.at - log[0]!.at).toBeGreaterThanOrEqual(20_000);
+    expect(log.map((entry) => entry.at)).toEqual([0, 0, 30_000, 60_000]);
   });
 });
 
@@ -169,7 +171,8 @@ describe('fair turns', () => {
     await Promise.all([...greedy, modest]);
     const turns = (ref: string) => log.filter((entry) => entry.pendingRef === ref).length;
     // Before: 54 turns against 2.
-    expect(turns('ref-modest-sign-in')).toBeGreaterThanOrEqual(turns('ref-greedy-sign-in') - 2);
+    // (The modest one is out of the queue during its own 100 ms waits, so it may miss a turn now and then.)
+    expect(turns('ref-modest-sign-in')).toBeGreaterThanOrEqual(0.8 * turns('ref-greedy-sign-in'));
     expect(turns('ref-modest-sign-in')).toBeGreaterThan(30);
   });
 

@@ -176,7 +176,7 @@ describe('many polls of one client', () => {
     expect(many).toBeLessThanOrEqual(60_000);
   });
 
-  it('lets sends, verifies and getSession go before the polls waiting for the budget', async () => {
+  it('gives a send, verify or getSession one of the next two turns, although polls were waiting', async () => {
     const client = clientWith(new RequestBudget({ requests: 20, windowMs: 60_000 }));
     const sent = await sendMany(15);
     const controller = new AbortController();
@@ -186,8 +186,9 @@ describe('many polls of one client', () => {
     const waited = Date.now();
     const check = client.getSession(first.pendingRef).then(() => Date.now() - waited);
     await vi.advanceTimersByTimeAsync(10_000);
-    // One spacing (60 s / 19) at most, although 14 polls were waiting before it.
-    await expect(check).resolves.toBeLessThanOrEqual(3_200);
+    // Turns alternate between polls and other requests: two spacings (60 s / 18 each) at most, although 14
+    // polls were waiting before it (and none of them starves either: see executor.test.ts).
+    await expect(check).resolves.toBeLessThanOrEqual(6_700);
     controller.abort();
     await Promise.all(polls);
   });
