@@ -1,9 +1,11 @@
 import type { EnchantedLinkError } from '../errors/enchanted-link-error.js';
-import { assertDelay, assertNonEmptyString, assertOptionalObject, fail, withMethods } from '../options/arguments.js';
+import { assertDelay, assertFunction, assertNonEmptyString, assertOptionalObject, fail, withMethods } from '../options/arguments.js';
 import { checkOptions, renamed, type Spec } from '../options/check-options.js';
 import { channel as openChannel } from '../poll/wake-ups.js';
+import { errorFactsOf, notify } from '../transport/observe.js';
 import { askedWait, endsSession } from '../transport/policy.js';
 import type { CallOptions } from '../types/client-options.js';
+import type { EventListener, RefreshEvent, RefreshTrigger } from '../types/events.js';
 import type { Session } from '../types/session.js';
 import { sleep } from '../utils/sleep.js';
 
@@ -79,6 +81,12 @@ export interface SessionKeeperOptions {
    * @defaultValue `60_000`
    */
   refreshBeforeMs?: number;
+  /**
+   * Told each refresh (`refresh` event: what started it, how it ended, how long it took) and sign-out
+   * (`sign-out` event), never a JWT. Give the same listener to the client for the requests themselves.
+   * @defaultValue none
+   */
+  onEvent?: EventListener;
 }
 
 /**
@@ -157,6 +165,7 @@ const KEEPER: Spec = {
   key: assertNonEmptyString,
   refreshBeforeMs: assertDelay,
   refreshBefore: /* @__PURE__ */ renamed('refreshBeforeMs'),
+  onEvent: assertFunction,
 };
 const assertClient = /* @__PURE__ */ withMethods('refreshSession', 'signOut', 'signOutAll');
 const RETRY = 10_000;
@@ -192,7 +201,7 @@ const MAX_DELAY = 2 ** 31 - 1;
  */
 export function createSessionKeeper(client: SessionKeeperClient, options: SessionKeeperOptions = {}): SessionKeeper {
   assertClient(client, 'client');
-  const { storage = 'memory', key = 'enchanted-link.session', refreshBeforeMs = 60_000 } = checkOptions(options, KEEPER);
+  const { storage = 'memory', key = 'enchanted-link.session', refreshBeforeMs = 60_000, onEvent } = checkOptions(options, KEEPER);
   // 'localStorage' is the one named storage that every tab of the origin shares.
   const name = storage === 'xss-exposed-localStorage' ? 'localStorage' : storage;
   let snapshot = SIGNED_OUT;
@@ -233,7 +242,7 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
   const schedule = (ms: number) => {
     clearTimeout(timer);
     dueAt = Date.now() + ms;
-    timer = setTimeout(refresh, Math.min(ms, MAX_DELAY));
+    timer = setTimeout(() => refresh('timer'), Math.min(ms, MAX_DELAY));
   };
   const end = (error?: EnchantedLinkError) => {
     write(undefined);
@@ -270,7 +279,7 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
     // Another tab of a shared storage refreshed or signed out.
     const onStorage = (event: StorageEvent) => event.key === key && adopt(read());
     // A background tab's timer may be throttled past the due time.
-    const onVisible = () => !document.hidden && Date.now() >= dueAt && void refresh();
+    const onVisible = () => !document.hidden && Date.now() >= dueAt && void refresh('visible');
     addEventListener('storage', onStorage);
     document.addEventListener('visibilitychange', onVisible);
     detach = () => {
@@ -284,22 +293,32 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
   const locked = (task: () => Promise<void>) =>
     globalThis.navigator?.locks?.request(`${key}.refresh`, task) ?? task();
 
-  const refresh = (): Promise<Session | undefined> => {
+  const refresh = (trigger: RefreshTrigger): Promise<Session | undefined> => {
     activate();
     const before = seen;
+    // Observed: one `refresh` event when it settles.
+    const started = Date.now();
+    const tell =
+      onEvent &&
+      ((outcome: RefreshEvent['outcome'], more: Partial<RefreshEvent> = {}) =>
+        notify(onEvent, { type: 'refresh', timeMs: Date.now(), trigger, outcome, durationMs: Date.now() - started, ...more }));
     inflight ??= locked(async () => {
       // What another tab wrote or handed over while this one waited for the lock wins over a second refresh
       // (once handed over, the storage is not read: it may not show the other tab's write yet).
       const stored = before == seen ? read() : current();
-      if (before != seen || !stored?.refreshJwt) return adopt(stored);
+      if (before != seen || !stored?.refreshJwt) {
+        tell?.(before != seen ? 'adopted' : 'skipped');
+        return adopt(stored);
+      }
       try {
         const fresh = await client.refreshSession(stored.refreshJwt);
         // Signed out, signed in anew or refreshed by another tab during the request: that wins over the answer.
-        if (current()?.sessionJwt !== stored.sessionJwt) return;
+        if (current()?.sessionJwt !== stored.sessionJwt) return tell?.('skipped');
         // Descope may keep the refresh JWT (and omit it) or rotate it.
         const session = { ...stored, ...fresh, refreshJwt: fresh.refreshJwt ?? stored.refreshJwt };
         write(session);
         adopt(session);
+        tell?.('refreshed', { rotated: session.refreshJwt !== stored.refreshJwt });
         // Hand-over: Chromium passes a localStorage write to other tabs asynchronously, so the tab given the
         // lock next may still read the old session and refresh it again. The session is posted on the channel,
         // and the lock let go only once this tab's own second channel has heard it: the message has then gone
@@ -316,9 +335,11 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
         }
       } catch (error) {
         // Likewise: a refusal of a refresh JWT that is no longer the current one ends nothing.
-        if (current()?.sessionJwt !== stored.sessionJwt) return;
+        if (current()?.sessionJwt !== stored.sessionJwt) return tell?.('skipped');
+        const retryInMs = Math.max(askedWait(error), RETRY);
+        tell?.(endsSession(error) ? 'ended' : 'kept', { ...errorFactsOf(error), ...(!endsSession(error) && { retryInMs }) });
         if (endsSession(error)) end(error);
-        else schedule(Math.max(askedWait(error), RETRY));
+        else schedule(retryInMs);
       }
     })
       .then(current)
@@ -329,11 +350,16 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
   const signOut = async (everywhere: boolean) => {
     activate();
     const session = current();
+    const started = Date.now();
     let error: EnchantedLinkError | undefined;
     try {
       if (session?.refreshJwt) await client[everywhere ? 'signOutAll' : 'signOut'](session.refreshJwt);
     } catch (cause) {
       error = cause as EnchantedLinkError;
+    }
+    if (onEvent) {
+      const outcome = !session?.refreshJwt ? 'local' : error ? 'failed' : 'confirmed';
+      notify(onEvent, { type: 'sign-out', timeMs: Date.now(), everywhere, outcome, durationMs: Date.now() - started, ...(error && errorFactsOf(error)) });
     }
     if (everywhere) channel?.postMessage('signed-out');
     end(error);
@@ -354,7 +380,7 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
       write(session);
       adopt(session);
     },
-    refresh,
+    refresh: () => refresh('call'),
     signOut: (options) => signOut(options?.everywhere === true),
     signOutAll: () => signOut(true),
     dispose() {

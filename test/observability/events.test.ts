@@ -101,8 +101,8 @@ describe('events of a sign-in: a 429, a retry, a poll and a refresh', () => {
   });
 
   it('reports a wait for the budget: a turn behind the pace, and one behind a 429 pause', async () => {
-    // A burst of 2, then one every 5 s: the third send waits for its turn.
-    const c = client({ requestBudget: new RequestBudget({ requests: 3, windowMs: 10_000 }) });
+    // A burst of 2, then one every 2 s: the third send waits for its turn.
+    const c = client({ requestBudget: new RequestBudget({ requests: 2, windowMs: 2_000 }) });
     await done(Promise.all([c.signInOrUp(EMAIL), c.signInOrUp(EMAIL), c.signInOrUp(EMAIL)]));
     const waits = events.filter((event) => event.type === 'wait');
     expect(waits.map((event) => [event.reason, event.attempt])).toEqual([['turn', 1]]);
@@ -174,5 +174,45 @@ describe('logEvents: the debug view', () => {
       expect.stringMatching(/attempt 2 ← 200 in \d+ ms$/),
       expect.stringMatching(/← ok after 2 attempts, \d+ ms$/),
     ]);
+  });
+});
+
+describe('events of the flow, the keeper and the validator', () => {
+  it('the flow reports each status; the keeper each refresh and sign-out; the validator each key fetch', async () => {
+    const { createSessionKeeper, createSignInFlow } = await import('../../src/index.js');
+    const { SessionValidator } = await import('../../src/server/index.js');
+    const c = client({ onEvent: undefined });
+    const keeper = createSessionKeeper(c, { onEvent: (event) => events.push(event) });
+    const flow = createSignInFlow(c, { onSignedIn: keeper.set, onEvent: (event) => events.push(event), poll: { intervalMs: 100 } });
+    flow.start(EMAIL);
+    await vi.advanceTimersByTimeAsync(0);
+    await emulator.click(EMAIL);
+    await done(new Promise<void>((resolve) => flow.subscribe((state) => state.status === 'signed-in' && resolve())));
+    expect(events.map((event) => [event.type, (event as { status?: string }).status])).toEqual([
+      ['sign-in', 'sending'],
+      ['sign-in', 'waiting'],
+      ['sign-in', 'signed-in'],
+    ]);
+
+    events = [];
+    await done(keeper.refresh());
+    emulator.injectFault({ type: 'status', status: 500 }, { path: PATHS.refresh }); // not retried: a refresh spends its JWT
+    await done(keeper.refresh());
+    await done(keeper.signOut());
+    expect(events.map(shape)).toEqual([
+      { type: 'refresh', trigger: 'call', outcome: 'refreshed', rotated: expect.any(Boolean) },
+      { type: 'refresh', trigger: 'call', outcome: 'kept', retryInMs: 10_000, httpStatus: 500, errorType: 'DescopeError', errorCode: expect.any(String) },
+      { type: 'sign-out', everywhere: false, outcome: 'confirmed' },
+    ]);
+
+    events = [];
+    const session = (await done(c.signInOrUp(EMAIL).then(async ({ pendingRef }) => (await emulator.click(EMAIL), c.pollSession(pendingRef, { intervalMs: 100 })))));
+    const validator = new SessionValidator({ projectId: emulator.projectId, fetch: emulator.fetch, onEvent: (event) => events.push(event) });
+    await done(validator.validateSession(session.sessionJwt));
+    const keys = events.filter((event) => event.type === 'keys').map(shape);
+    expect(keys).toEqual([{ type: 'keys', reason: 'first-use', outcome: 'fetched', keys: expect.any(Number) }]);
+    expect(events.filter((event) => event.type === 'request-end').map((event) => event.endpoint)).toEqual(['/v2/keys/{projectId}']);
+    const text = JSON.stringify(events);
+    for (const secret of [EMAIL, session.sessionJwt, session.refreshJwt!]) expect(text).not.toContain(secret);
   });
 });
