@@ -22,6 +22,7 @@ export {
 } from './flow/create-sign-in-flow.js';
 export {
   createSessionKeeper,
+  SIGN_OUT_TIMEOUT_MS,
   type SessionKeeperSnapshot,
   type SessionKeeper,
   type SessionKeeperClient,

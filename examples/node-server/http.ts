@@ -16,20 +16,26 @@ export class HttpError extends Error {
 }
 
 /**
- * Why a state-changing post (a form or a cookie-authenticated call) is refused as cross-origin, or undefined when it comes from a page of this
- * origin. Browsers send `Sec-Fetch-Site` (all current ones) or at least `Origin` on a POST; a request with
- * neither does not come from a page of ours.
+ * Why a state-changing post (a form or a cookie-authenticated call) is refused as cross-origin, or undefined
+ * when it comes from a page of `origin` (scheme, host and port: `https://app.example.com`). Browsers send
+ * `Sec-Fetch-Site` (all current ones) or at least `Origin` on a POST; a request with neither does not come
+ * from a page of ours. `Origin` is compared whole: `http://app.example.com` is not `https://app.example.com`.
  */
-export function crossOrigin(req: IncomingMessage): string | undefined {
+export function crossOrigin(req: IncomingMessage, origin: string): string | undefined {
   const site = req.headers['sec-fetch-site'];
   if (site !== undefined) return site === 'same-origin' ? undefined : 'cross_origin';
-  const { origin } = req.headers;
-  if (!origin) return 'no_origin';
-  try {
-    return new URL(origin).host === req.headers.host ? undefined : 'cross_origin';
-  } catch {
-    return 'cross_origin';
-  }
+  if (!req.headers.origin) return 'no_origin';
+  return req.headers.origin === origin ? undefined : 'cross_origin';
+}
+
+/**
+ * This server's origin as browsers see it: `publicUrl`'s when configured (behind a proxy that terminates
+ * TLS, the only way to know the scheme), else the scheme of this socket and the `Host` header.
+ */
+export function originOf(req: IncomingMessage, publicUrl: string | undefined): string {
+  if (publicUrl) return new URL(publicUrl).origin;
+  const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
+  return `${secure ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
 }
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -80,34 +86,51 @@ export function sendError(res: ServerResponse, error: HttpError): void {
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
+/** What a page may hold besides its title and text. Every value is escaped. */
+export interface PageParts {
+  /** Lines of facts, shown as a list (the confirm page: which account, which device, when). */
+  details?: string[];
+  /** A POST form with hidden fields, an optional text input, and one submit button. */
+  form?: {
+    action: string;
+    fields: Record<string, string>;
+    input?: { name: string; label: string; pattern: string };
+    button: string;
+  };
+  /** An inline script (the sign-in page's). */
+  script?: string;
+  /** Extra headers, e.g. a `Set-Cookie`. */
+  headers?: Record<string, string | string[]>;
+}
+
 /**
  * An HTML page that keeps its URL (which may hold the link token) out of Referer and caches, and that no
- * other site may frame (a framed "Sign me in" button could be clickjacked). `form` adds a POST form with
- * hidden fields and one submit button; values are escaped.
+ * other site may frame (a framed "Sign in" button could be clickjacked).
  */
-export function sendPage(
-  res: ServerResponse,
-  status: number,
-  title: string,
-  text: string,
-  form?: { action: string; fields: Record<string, string>; button: string },
-): void {
+export function sendPage(res: ServerResponse, status: number, title: string, text: string, { details, form, script, headers = {} }: PageParts = {}): void {
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
     'referrer-policy': 'no-referrer',
     'content-security-policy': "frame-ancestors 'none'",
     'x-frame-options': 'DENY',
+    ...headers,
   });
+  const list = details?.length ? `<ul id="details">${details.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>` : '';
   const fields = Object.entries(form?.fields ?? {})
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('');
+  // `required` and `pattern`: a browser does not submit the form until a number is typed, so a scanner's
+  // click on the button sends nothing at all.
+  const input = form?.input
+    ? `<label for="${escapeHtml(form.input.name)}">${escapeHtml(form.input.label)}</label> <input id="${escapeHtml(form.input.name)}" name="${escapeHtml(form.input.name)}" required pattern="${escapeHtml(form.input.pattern)}" inputmode="numeric" autocomplete="off"> `
+    : '';
   const formHtml = form
-    ? `<form method="post" action="${escapeHtml(form.action)}">${fields}<button type="submit">${escapeHtml(form.button)}</button></form>`
+    ? `<form method="post" action="${escapeHtml(form.action)}">${fields}${input}<button type="submit">${escapeHtml(form.button)}</button></form>`
     : '';
   // Drops ?t= from the address bar and history too; the server never needs to redirect for that.
   res.end(`<!doctype html><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <script>history.replaceState(null, '', location.pathname)</script>
-<h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p>${formHtml}
+<h1 id="title">${escapeHtml(title)}</h1><p id="text">${escapeHtml(text)}</p>${list}${formHtml}${script ? `\n<script>${script}</script>` : ''}
 `);
 }

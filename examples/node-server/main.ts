@@ -1,13 +1,28 @@
-// `npm run example:server`: the login API on http://127.0.0.1:3000. With DESCOPE_PROJECT_ID it talks to
-// Descope (or DESCOPE_BASE_URL); without it, to the embedded emulator, whose outbox page shows the emails.
+// `npm run example:server`: the login API and its pages on http://127.0.0.1:3000. With DESCOPE_PROJECT_ID
+// it talks to Descope (or DESCOPE_BASE_URL). Without it, in development only, it starts the embedded
+// emulator, whose outbox page shows the emails; with NODE_ENV=production it refuses to start instead.
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SessionValidator } from 'enchanted-link/server';
 import { createLoginHandler } from './app.js';
 import { createServerClient } from './client.js';
 
-const { DESCOPE_PROJECT_ID, DESCOPE_BASE_URL, PORT = '3000', HOST = '127.0.0.1', PUBLIC_URL } = process.env;
+const { DESCOPE_PROJECT_ID, DESCOPE_BASE_URL, PORT = '3000', HOST = '127.0.0.1', PUBLIC_URL, CSRF_SECRET, NODE_ENV } = process.env;
 const log = (entry: Record<string, unknown>) => console.log(JSON.stringify({ time: new Date().toISOString(), ...entry }));
+const production = NODE_ENV === 'production';
+
+/** Stops at start-up, before listening: a misconfigured production server must not run at all. */
+function refuse(reason: string): never {
+  log({ event: 'server.refused', reason });
+  process.exit(1);
+}
+
+if (production && !DESCOPE_PROJECT_ID) refuse('DESCOPE_PROJECT_ID is not set; the emulator runs only in development (NODE_ENV is production)');
+// Every instance must sign the confirm form with the same key, or they refuse each other's forms.
+if (production && (CSRF_SECRET ?? '').length < 32) refuse('CSRF_SECRET must be set to at least 32 characters of secret, the same on every instance');
+const csrfKey = CSRF_SECRET ?? randomBytes(32);
+if (!CSRF_SECRET) log({ event: 'csrf.key_generated', note: 'set CSRF_SECRET: with a key per process, instances refuse each other’s confirm forms' });
 
 let projectId = DESCOPE_PROJECT_ID;
 let baseUrl = DESCOPE_BASE_URL;
@@ -22,7 +37,7 @@ if (!projectId) {
   baseUrl = emulatorServer.url;
   stopEmulator = () => emulatorServer.close();
   outbox = `${emulatorServer.url}/`;
-  log({ event: 'emulator.listening', url: emulatorServer.url, outbox });
+  log({ event: 'emulator.listening', url: emulatorServer.url, outbox, note: 'no DESCOPE_PROJECT_ID: development emulator, no email is sent' });
 }
 
 const server = createServer();
@@ -30,7 +45,7 @@ await new Promise<void>((resolve) => server.listen(Number(PORT), HOST, resolve))
 const url = PUBLIC_URL ?? `http://${HOST}:${(server.address() as AddressInfo).port}`;
 const client = createServerClient({ projectId, baseUrl, redirectUrl: `${url}/verify` });
 const sessions = new SessionValidator({ projectId, ...(baseUrl ? { baseUrl } : {}) });
-server.on('request', createLoginHandler({ client, log, sessions }));
+server.on('request', createLoginHandler({ client, log, sessions, csrfKey, publicUrl: url }));
 log({ event: 'server.listening', url });
 // For the person who started it, the links themselves, on stderr: stdout stays one JSON object a line.
 console.error(

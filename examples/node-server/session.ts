@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DescopeError, RateLimitError, isEnchantedLinkError, type EnchantedLinkClient } from 'enchanted-link';
 import { SessionError, SessionExpiredError, type SessionClaims, type SessionValidator } from 'enchanted-link/server';
 import { CLEAR_REFRESH_COOKIE, readRefreshCookie, refreshCookie } from './cookie.js';
-import { crossOrigin, HttpError, sendJson } from './http.js';
+import { crossOrigin, HttpError, originOf, sendJson } from './http.js';
 
 type Route = { method: string; run: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> };
 type Log = (entry: { event: string; [field: string]: unknown }) => void;
@@ -28,7 +28,9 @@ export async function requireSession(sessions: SessionValidator, req: IncomingMe
 const unauthorized = (code: string, message: string) =>
   new HttpError(401, code, message, { 'www-authenticate': `Bearer error="invalid_token", error_description="${code}"` });
 
-export function createSessionRoutes(client: EnchantedLinkClient, sessions: SessionValidator, log: Log): Record<string, Route> {
+export function createSessionRoutes(client: EnchantedLinkClient, sessions: SessionValidator, log: Log, publicUrl?: string): Record<string, Route> {
+  const sameOriginOnly = (req: IncomingMessage) => refuseCrossOrigin(req, originOf(req, publicUrl));
+
   /** A protected route: who is signed in, from the session JWT alone (no call to Descope). */
   async function me(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { userId, expiresAtSeconds, roles, permissions, tenants } = await requireSession(sessions, req);
@@ -82,8 +84,8 @@ export function createSessionRoutes(client: EnchantedLinkClient, sessions: Sessi
  * The cookie alone authenticates these posts, and a browser attaches it to a request another site starts
  * (SameSite stops most, not a sibling subdomain's): only a page of this origin may refresh or sign out.
  */
-function sameOriginOnly(req: IncomingMessage): void {
-  const refused = crossOrigin(req);
+function refuseCrossOrigin(req: IncomingMessage, origin: string): void {
+  const refused = crossOrigin(req, origin);
   if (refused) throw new HttpError(403, refused, 'Send this request from a page of this site');
 }
 

@@ -260,20 +260,31 @@ export function createSignInFlow(client: SignInFlowClient, options: SignInFlowOp
     timer = setTimeout(() => update({ canResend: true }), ms);
     return Date.now() + ms;
   };
+  /**
+   * Whether the call `controller` belongs to is still the current one; if so, it has settled now and its
+   * controller is dropped (`clear`), so `stop()` aborts only what is still running.
+   */
+  const settled = (controller: AbortController, clear: () => void) => {
+    if (controller.signal.aborted) return false;
+    clear();
+    return true;
+  };
   const sendTo = (email: string, then: (sent: LinkSent) => void, fail: (error: EnchantedLinkError) => void) => {
     const controller = (sending = new AbortController());
-    const settle = () => !controller.signal.aborted && !(sending = undefined);
+    const clear = () => (sending = undefined);
     client.signInOrUp(email, { ...send, signal: controller.signal }).then(
-      (sent) => settle() && then(sent),
-      (error: EnchantedLinkError) => settle() && fail(error),
+      (sent) => {
+        if (settled(controller, clear)) then(sent);
+      },
+      (error: EnchantedLinkError) => {
+        if (settled(controller, clear)) fail(error);
+      },
     );
   };
   const wait = (email: string, { linkId, pendingRef, maskedEmail }: LinkSent) => {
     polling?.abort();
     const controller = (polling = new AbortController());
-    const live = () => !controller.signal.aborted;
-    // A settled call's controller is dropped, so `stop()` aborts only what is still running.
-    const settle = () => live() && !(polling = undefined);
+    const clear = () => (polling = undefined);
     set({
       status: 'waiting',
       email,
@@ -291,16 +302,19 @@ export function createSignInFlow(client: SignInFlowClient, options: SignInFlowOp
       .pollSession(pendingRef, {
         ...poll,
         signal: controller.signal,
-        onPoll: ({ attempt, elapsedMs, status }) => live() && update({ attempt, elapsedMs, pollStatus: status }),
+        onPoll({ attempt, elapsedMs, status }) {
+          if (!controller.signal.aborted) update({ attempt, elapsedMs, pollStatus: status });
+        },
       })
       .then(
         (session) => {
-          if (!settle()) return;
+          if (!settled(controller, clear)) return;
           end({ status: 'signed-in', session });
           onSignedIn?.(session);
         },
-        (error: EnchantedLinkError) =>
-          settle() && end(error instanceof PollTimeoutError ? { status: 'expired', email } : { status: 'failed', email, error }),
+        (error: EnchantedLinkError) => {
+          if (settled(controller, clear)) end(error instanceof PollTimeoutError ? { status: 'expired', email } : { status: 'failed', email, error });
+        },
       );
   };
 

@@ -1,13 +1,16 @@
 import type { EnchantedLinkError } from '../errors/enchanted-link-error.js';
+import { RequestTimeoutError } from '../errors/request-timeout-error.js';
 import { assertDelay, assertFunction, assertNonEmptyString, assertOptionalObject, fail, withMethods } from '../options/arguments.js';
 import { checkOptions, renamed, type Spec } from '../options/check-options.js';
-import { channel as openChannel } from '../poll/wake-ups.js';
+import { PATHS } from '../protocol/paths.js';
 import { errorFactsOf, notify } from '../transport/observe.js';
-import { askedWait, endsSession } from '../transport/policy.js';
+import { endsSession } from '../transport/policy.js';
 import type { CallOptions } from '../types/client-options.js';
 import type { EventListener, RefreshEvent, RefreshTrigger } from '../types/events.js';
 import type { Session } from '../types/session.js';
-import { sleep } from '../utils/sleep.js';
+import { KeeperState } from './state.js';
+import { newSignIn, SessionStore, type Kept } from './storage.js';
+import { Tabs } from './tabs.js';
 
 /**
  * What {@link createSessionKeeper} needs of a client: {@link EnchantedLinkClient} has it.
@@ -76,9 +79,11 @@ export interface SessionKeeperOptions {
    */
   key?: string;
   /**
-   * How long before `sessionExpiration` the session is refreshed (for a short session: at half its
-   * remaining life). A minute leaves room for a slow network and a few seconds of clock skew.
-   * @defaultValue `60_000`
+   * How long before the session's end it is refreshed, in ms. The end is the session JWT's lifetime
+   * (`exp - iat`) counted from when this device received it, so a device clock that is off changes nothing.
+   * Honoured as given: a value at or above the lifetime refreshes as soon as the floor allows (at most one
+   * refresh per 30 s).
+   * @defaultValue a minute (`60_000`), or half the lifetime of a session shorter than two minutes
    */
   refreshBeforeMs?: number;
   /**
@@ -106,7 +111,7 @@ export type SessionKeeperSnapshot =
       readonly status: 'signed-out';
       /**
        * Why the session ended, when an error ended it: Descope refused the refresh JWT (expired or
-       * revoked), or did not confirm a `signOut()` (the session is forgotten here all the same).
+       * revoked), or did not confirm a `signOut()` within 5 s (the session ended here all the same, at once).
        */
       readonly error: EnchantedLinkError | undefined;
     };
@@ -130,14 +135,17 @@ export interface SessionKeeper {
   /**
    * Refreshes now, unless another tab refreshed while this one waited for its turn (then that session is
    * taken). Never rejects: a refused refresh JWT ends the session; a transient failure keeps it and is
-   * retried after 10 s (or `Retry-After`).
+   * retried after 30 s, then 1, 2, 4, 8 and 10 minutes (or `Retry-After` when longer).
    * @returns The session afterwards, or `undefined` when signed out.
    */
   refresh(): Promise<Session | undefined>;
   /**
-   * Signs out of this session, as {@link enchanted-link!EnchantedLinkClient.signOut}: Descope ends it (`POST /v1/auth/logout`),
-   * the storage is cleared (so every tab sharing it signs out too). Other sessions of the user, on this
-   * device or others, stay. Never rejects; see {@link SessionKeeperSnapshot} `error`.
+   * Signs out of this session, as {@link enchanted-link!EnchantedLinkClient.signOut}. The session ends at
+   * once, before any request: here, in the storage and in every tab sharing it (a refresh under way in
+   * another tab cannot bring it back). Descope is then asked to revoke it (`POST /v1/auth/logout`), for at
+   * most 5 s; a failure is reported as {@link SessionKeeperSnapshot} `error` and never brings the session
+   * back. Other sessions of the user, on this device or others, stay. Resolves once the revoke settled or
+   * timed out; never rejects.
    * @param options - `everywhere: true` is the former name of {@link SessionKeeper.signOutAll} (deprecated).
    */
   signOut(options?: {
@@ -145,16 +153,15 @@ export interface SessionKeeper {
     everywhere?: boolean;
   }): Promise<void>;
   /**
-   * Signs out everywhere, as {@link enchanted-link!EnchantedLinkClient.signOutAll}: Descope ends every session of the
-   * user on every device (`POST /v1/auth/logoutall`), the storage is cleared and every tab of the origin
-   * signs out, whatever its storage. Never rejects; see {@link SessionKeeperSnapshot} `error`.
+   * Signs out everywhere, as {@link enchanted-link!EnchantedLinkClient.signOutAll}: at once here and in every
+   * tab of the origin, whatever its storage; then Descope is asked to end every session of the user on
+   * every device (`POST /v1/auth/logoutall`), for at most 5 s, as {@link SessionKeeper.signOut}. Never rejects.
    */
   signOutAll(): Promise<void>;
   /** Stops the timer and the page listeners, and forgets every subscriber; the stored session stays. */
   dispose(): void;
 }
 
-const SIGNED_OUT: SessionKeeperSnapshot = /* @__PURE__ */ Object.freeze({ status: 'signed-out', error: undefined });
 const STORAGES = ['memory', 'sessionStorage', 'xss-exposed-localStorage'];
 const KEEPER: Spec = {
   // A name is checked as a string: a plain-JavaScript caller may pass anything, e.g. a bare 'localStorage'.
@@ -168,8 +175,8 @@ const KEEPER: Spec = {
   onEvent: assertFunction,
 };
 const assertClient = /* @__PURE__ */ withMethods('refreshSession', 'signOut', 'signOutAll');
-const RETRY = 10_000;
-const MAX_DELAY = 2 ** 31 - 1;
+/** How long a sign-out waits for Descope to confirm the revoke, in ms; the session ends here at once regardless. */
+export const SIGN_OUT_TIMEOUT_MS = 5_000;
 
 /**
  * Creates a session keeper for a browser app: it refreshes the session before `sessionExpiration` and
@@ -201,205 +208,169 @@ const MAX_DELAY = 2 ** 31 - 1;
  */
 export function createSessionKeeper(client: SessionKeeperClient, options: SessionKeeperOptions = {}): SessionKeeper {
   assertClient(client, 'client');
-  const { storage = 'memory', key = 'enchanted-link.session', refreshBeforeMs = 60_000, onEvent } = checkOptions(options, KEEPER);
-  // 'localStorage' is the one named storage that every tab of the origin shares.
-  const name = storage === 'xss-exposed-localStorage' ? 'localStorage' : storage;
-  let snapshot = SIGNED_OUT;
-  let store: SessionStorageLike | undefined;
+  const { storage = 'memory', key = 'enchanted-link.session', refreshBeforeMs, onEvent } = checkOptions(options, KEEPER);
+  const store = new SessionStore(storage, key);
+  const tabs = new Tabs(key);
+  const state = new KeeperState(() => void refresh('timer'), refreshBeforeMs);
   let active = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let dueAt = Infinity;
   let inflight: Promise<Session | undefined> | undefined;
-  let detach: (() => void) | undefined;
-  let channel: BroadcastChannel | undefined;
-  const listeners = new Set<(state: SessionKeeperSnapshot) => void>();
-  const current = () => (snapshot as { session?: Session }).session; // none when signed out
+  // Sign-ins this tab signed out of, or heard were signed out of: a session of one is never taken again (a
+  // refresh that was under way in another tab may still write it back, even with a rotated refresh JWT),
+  // and is removed from the storage again.
+  const ended = new Set<string>();
+  const endedAlready = (kept: Kept | undefined) => kept !== undefined && ended.has(kept.signIn);
 
-  // The stored text as this tab last read or wrote it, or as another tab handed it over. Each write stamps
-  // it, so a tab can tell that another one refreshed even when Descope answered with the same JWTs.
-  let seen: string | null = null;
-  const read = () => parse((seen = store ? store.getItem(key) : seen));
-  const write = (session: Session | undefined) => {
-    seen = session ? JSON.stringify({ session, at: Date.now() }) : null;
-    try {
-      if (seen) store?.setItem(key, seen);
-      else store?.removeItem(key);
-    } catch {
-      // A full or blocked storage keeps the session in memory only.
+  /** Takes a session read from the storage or handed over, unless it was signed out of. */
+  const accept = (kept: Kept | undefined) => {
+    if (endedAlready(kept)) {
+      store.write(undefined);
+      kept = undefined;
     }
+    state.adopt(kept);
   };
-  // Takes `session` as the current one: tells subscribers and plans the next refresh.
-  const adopt = (session: Session | undefined, error?: EnchantedLinkError) => {
-    if (session?.sessionJwt === current()?.sessionJwt && !error) return;
-    clearTimeout(timer);
-    dueAt = Infinity;
-    snapshot = Object.freeze(session ? { status: 'signed-in', session } : { status: 'signed-out', error });
-    // `refreshBeforeMs` ahead of the expiry, or at half the remaining life of a shorter session.
-    const left = (session?.sessionExpiration ?? 0) * 1000 - Date.now();
-    if (session?.sessionExpiration) schedule(Math.max(left - refreshBeforeMs, left / 2, 0));
-    listeners.forEach((listener) => listener(snapshot));
-  };
-  const schedule = (ms: number) => {
-    clearTimeout(timer);
-    dueAt = Date.now() + ms;
-    timer = setTimeout(() => refresh('timer'), Math.min(ms, MAX_DELAY));
-  };
-  const end = (error?: EnchantedLinkError) => {
-    write(undefined);
-    adopt(undefined, error);
+  /**
+   * Ends the session here and, unless `heard` from another tab, in the storage (so in every tab sharing it).
+   * A tab told by another leaves the shared storage alone: the teller cleared it, and may already have
+   * stored a new sign-in by the time the message arrives.
+   */
+  const end = (error?: EnchantedLinkError, heard = false) => {
+    if (state.kept) ended.add(state.kept.signIn);
+    if (!heard || !store.shared) store.write(undefined);
+    state.adopt(undefined, error);
   };
 
-  // Reads the storage and listens to the page, once, on first use (never during a server render).
+  // Reads the storage and listens to the tabs and the page, once, on first use (never during a server render).
   const activate = () => {
     if (active) return;
     active = true;
-    const page = globalThis as unknown as Record<string, SessionStorageLike | undefined>;
-    // No store: the memory of this keeper (`seen`), also where a named storage is missing or blocked (reading
-    // `localStorage` throws where the user blocks site data).
-    try {
-      store ??= typeof name === 'object' ? name : name !== 'memory' ? page[name] : undefined;
-    } catch {
-      // Memory, then.
-    }
-    adopt(read());
-    if (typeof document !== 'object') return;
-    // Trust: any script of the origin can post on this channel, and the same scripts can read and write the
-    // origin's localStorage (same origin, same storage partition). So the channel is trusted exactly as far as
-    // that storage is. 'signed-out' (another tab signed out everywhere, so Descope ended this session too) can
-    // make a tab forget its session, as removing the stored one could. A stored session (another tab
-    // refreshed: see `refresh`) is taken only with localStorage, where such a script could write the same text
-    // to the storage anyway, and only if it parses as the storage must; sessions of memory and sessionStorage
-    // never travel on the channel nor are taken from it. A channel never hears its own messages.
-    channel = openChannel(key);
-    if (channel) {
-      // (A message that is no string is parsed as its text, which is all it can carry here.)
-      channel.onmessage = ({ data }: MessageEvent<string>) =>
-        data === 'signed-out' ? end() : name == 'localStorage' && parse(data) && adopt(parse((seen = data)));
-    }
-    // Another tab of a shared storage refreshed or signed out.
-    const onStorage = (event: StorageEvent) => event.key === key && adopt(read());
-    // A background tab's timer may be throttled past the due time.
-    const onVisible = () => !document.hidden && Date.now() >= dueAt && void refresh('visible');
-    addEventListener('storage', onStorage);
-    document.addEventListener('visibilitychange', onVisible);
-    detach = () => {
-      channel?.close();
-      channel = undefined;
-      removeEventListener('storage', onStorage);
-      document.removeEventListener('visibilitychange', onVisible);
-    };
+    store.open();
+    accept(store.read());
+    tabs.listen({
+      signedOut: () => end(undefined, true),
+      handedOver(text) {
+        // A stored session is taken from the channel only with the shared storage, and only if it parses as
+        // the storage must; sessions of memory and sessionStorage never travel on the channel.
+        const kept = store.shared ? store.take(text) : undefined;
+        if (kept) accept(kept);
+      },
+      storageChanged: () => accept(store.read()),
+      visible() {
+        if (state.due) void refresh('visible');
+      },
+    });
   };
-
-  const locked = (task: () => Promise<void>) =>
-    globalThis.navigator?.locks?.request(`${key}.refresh`, task) ?? task();
 
   const refresh = (trigger: RefreshTrigger): Promise<Session | undefined> => {
     activate();
-    const before = seen;
+    const before = store.seen;
     // Observed: one `refresh` event when it settles.
     const started = Date.now();
     const tell =
       onEvent &&
       ((outcome: RefreshEvent['outcome'], more: Partial<RefreshEvent> = {}) =>
         notify(onEvent, { type: 'refresh', timeMs: Date.now(), trigger, outcome, durationMs: Date.now() - started, ...more }));
-    inflight ??= locked(async () => {
-      // What another tab wrote or handed over while this one waited for the lock wins over a second refresh
-      // (once handed over, the storage is not read: it may not show the other tab's write yet).
-      const stored = before == seen ? read() : current();
-      if (before != seen || !stored?.refreshJwt) {
-        tell?.(before != seen ? 'adopted' : 'skipped');
-        return adopt(stored);
-      }
-      try {
-        const fresh = await client.refreshSession(stored.refreshJwt);
-        // Signed out, signed in anew or refreshed by another tab during the request: that wins over the answer.
-        if (current()?.sessionJwt !== stored.sessionJwt) return tell?.('skipped');
-        // Descope may keep the refresh JWT (and omit it) or rotate it.
-        const session = { ...stored, ...fresh, refreshJwt: fresh.refreshJwt ?? stored.refreshJwt };
-        write(session);
-        adopt(session);
-        tell?.('refreshed', { rotated: session.refreshJwt !== stored.refreshJwt });
-        // Hand-over: Chromium passes a localStorage write to other tabs asynchronously, so the tab given the
-        // lock next may still read the old session and refresh it again. The session is posted on the channel,
-        // and the lock let go only once this tab's own second channel has heard it: the message has then gone
-        // out to every tab, ahead of the lock. The echo comes within a millisecond; a second bounds the wait
-        // where it never comes (a polyfill that does not deliver within a tab, a page frozen mid-refresh): the
-        // lock is then let go anyway, at worst costing the next tab one extra refresh.
-        const echo = name == 'localStorage' && openChannel(key);
-        if (echo) {
-          const heard = new AbortController();
-          echo.onmessage = () => heard.abort();
-          channel!.postMessage(seen);
-          await sleep(1_000, undefined, heard.signal);
-          echo.close();
+    inflight ??= tabs
+      .locked(async () => {
+        // What another tab wrote or handed over while this one waited for the lock wins over a second refresh
+        // (once handed over, the storage is not read: it may not show the other tab's write yet).
+        const held = before === store.seen ? store.read() : state.kept;
+        if (before !== store.seen || !held?.session.refreshJwt || endedAlready(held)) {
+          tell?.(before !== store.seen ? 'adopted' : 'skipped');
+          return accept(held);
         }
-      } catch (error) {
-        // Likewise: a refusal of a refresh JWT that is no longer the current one ends nothing.
-        if (current()?.sessionJwt !== stored.sessionJwt) return tell?.('skipped');
-        const retryInMs = Math.max(askedWait(error), RETRY);
-        tell?.(endsSession(error) ? 'ended' : 'kept', { ...errorFactsOf(error), ...(!endsSession(error) && { retryInMs }) });
-        if (endsSession(error)) end(error);
-        else schedule(retryInMs);
-      }
-    })
-      .then(current)
+        state.attempting();
+        try {
+          const fresh = await client.refreshSession(held.session.refreshJwt);
+          // Signed out, signed in anew or refreshed by another tab during the request: that wins over the answer.
+          if (state.kept?.session.sessionJwt !== held.session.sessionJwt || endedAlready(held)) return tell?.('skipped');
+          // Likewise when another tab removed or replaced the shared stored session meanwhile (a sign-out
+          // whose message has not arrived yet): the storage says so before this answer could be written over it.
+          if (store.shared && store.read()?.session.sessionJwt !== held.session.sessionJwt) {
+            tell?.('adopted');
+            return accept(store.read());
+          }
+          // Descope may keep the refresh JWT (and omit it) or rotate it.
+          const session = { ...held.session, ...fresh, refreshJwt: fresh.refreshJwt ?? held.session.refreshJwt };
+          const kept = { session, receivedAt: Date.now(), signIn: held.signIn };
+          store.write(kept);
+          state.adopt(kept);
+          tell?.('refreshed', { rotated: session.refreshJwt !== held.session.refreshJwt });
+          if (store.shared) await tabs.handOver(store.seen!);
+        } catch (error) {
+          // Likewise: a refusal of a refresh JWT that is no longer the current one ends nothing.
+          if (state.kept?.session.sessionJwt !== held.session.sessionJwt) return tell?.('skipped');
+          if (endsSession(error)) {
+            tell?.('ended', errorFactsOf(error));
+            end(error);
+          } else {
+            const retryInMs = state.failed(error);
+            tell?.('kept', { ...errorFactsOf(error), retryInMs });
+          }
+        }
+      })
+      .then(() => state.kept?.session)
       .finally(() => (inflight = undefined));
     return inflight;
   };
 
-  const signOut = async (everywhere: boolean) => {
+  /**
+   * Ends the session here, in the storage and in the other tabs at once, then asks Descope to revoke it,
+   * for at most SIGN_OUT_TIMEOUT_MS: a hanging network can delay the report, never the sign-out.
+   */
+  const signOut = async (everywhere: boolean): Promise<void> => {
     activate();
-    const session = current();
+    const refreshJwt = state.kept?.session.refreshJwt;
     const started = Date.now();
-    let error: EnchantedLinkError | undefined;
-    try {
-      if (session?.refreshJwt) await client[everywhere ? 'signOutAll' : 'signOut'](session.refreshJwt);
-    } catch (cause) {
-      error = cause as EnchantedLinkError;
-    }
+    end();
+    if (everywhere || store.shared) tabs.announceSignedOut();
+    const error = refreshJwt ? await revoke(everywhere ? 'signOutAll' : 'signOut', refreshJwt) : undefined;
     if (onEvent) {
-      const outcome = !session?.refreshJwt ? 'local' : error ? 'failed' : 'confirmed';
-      notify(onEvent, { type: 'sign-out', timeMs: Date.now(), everywhere, outcome, durationMs: Date.now() - started, ...(error && errorFactsOf(error)) });
+      const outcome = !refreshJwt ? 'local' : error ? 'failed' : 'confirmed';
+      notify(onEvent, { type: 'sign-out', timeMs: Date.now(), everywhere, outcome, durationMs: Date.now() - started, ...(error !== undefined && errorFactsOf(error)) });
     }
-    if (everywhere) channel?.postMessage('signed-out');
-    end(error);
+  };
+
+  /** Revokes `refreshJwt`; returns the error when Descope did not confirm (reported to subscribers too). */
+  const revoke = async (method: 'signOut' | 'signOutAll', refreshJwt: string): Promise<unknown> => {
+    const timeout = new AbortController();
+    const path = method === 'signOut' ? PATHS.logout : PATHS.logoutAll;
+    // Raced as well as passed on: a client that ignores its signal cannot hold the sign-out past the timeout.
+    const timedOut = new Promise<never>((_, reject) => timeout.signal.addEventListener('abort', () => reject(timeout.signal.reason)));
+    const timer = setTimeout(() => timeout.abort(new RequestTimeoutError(path, SIGN_OUT_TIMEOUT_MS)), SIGN_OUT_TIMEOUT_MS);
+    try {
+      await Promise.race([client[method](refreshJwt, { signal: timeout.signal }), timedOut]);
+    } catch (error) {
+      state.report(error as EnchantedLinkError);
+      return error;
+    } finally {
+      clearTimeout(timer);
+    }
   };
 
   return {
-    getSnapshot: () => (activate(), snapshot),
+    getSnapshot() {
+      activate();
+      return state.snapshot;
+    },
     subscribe(listener) {
       activate();
-      listeners.add(listener);
-      listener(snapshot);
-      return () => void listeners.delete(listener);
+      return state.subscribe(listener);
     },
     set(session) {
       assertOptionalObject(session, 'session');
       assertNonEmptyString(session?.sessionJwt, 'session.sessionJwt');
       activate();
-      write(session);
-      adopt(session);
+      const kept = { session, receivedAt: Date.now(), signIn: newSignIn() };
+      store.write(kept);
+      state.adopt(kept);
     },
     refresh: () => refresh('call'),
     signOut: (options) => signOut(options?.everywhere === true),
     signOutAll: () => signOut(true),
     dispose() {
-      clearTimeout(timer);
-      detach?.();
-      active = false;
-      snapshot = SIGNED_OUT; // re-read on the next use
-      listeners.clear();
+      tabs.close();
+      state.reset();
+      active = false; // the storage is read again on the next use
     },
   };
-}
-
-/** A stored text's session, or none for a missing or malformed text. */
-function parse(text: string | null): Session | undefined {
-  try {
-    const { session } = JSON.parse(text!) as { session?: Session };
-    if (typeof session?.sessionJwt === 'string') return session;
-  } catch {
-    // An unreadable value is no session.
-  }
-  return undefined;
 }

@@ -1,4 +1,5 @@
-import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
+import { assertDelay, fail, withMethods } from '../options/arguments.js';
+import { checkOptions, type Spec } from '../options/check-options.js';
 import type { SharedRequestBudget } from '../types/client-options.js';
 import { systemClock, type Clock } from '../utils/clock.js';
 
@@ -62,6 +63,14 @@ interface Turn {
   go: () => void;
   cancel: (reason: unknown) => void;
 }
+
+/** How {@link RequestBudgetOptions} are checked (the one options checker, `options/check-options.ts`). */
+const BUDGET: Spec = {
+  requests: (value, name) => void ((value as number) > 0 && (Number.isInteger(value) || value === Number.POSITIVE_INFINITY) || fail(name, 'expected a positive whole number or Infinity')),
+  windowMs: assertDelay,
+  maxQueued: (value, name) => void ((Number.isInteger(value) && (value as number) >= 0) || fail(name, 'expected a whole number, 0 or more')),
+  clock: withMethods('now', 'setTimeout', 'clearTimeout'),
+};
 
 /** Above this many remembered sign-ins, those not seen for this long are forgotten. */
 const FORGET_AFTER_MS = 15 * 60_000;
@@ -140,12 +149,8 @@ export class RequestBudget implements SharedRequestBudget {
    * @throws {@link InvalidArgumentError} for a limit that is not a positive whole number (or `Infinity`), a
    *   window that is not a positive number of milliseconds, or a `maxQueued` that is not a whole number.
    */
-  constructor({ requests = 90, windowMs = 60_000, maxQueued = 1_000, clock = systemClock }: RequestBudgetOptions = {}) {
-    if (!(requests > 0 && (Number.isInteger(requests) || requests === Number.POSITIVE_INFINITY))) {
-      throw new InvalidArgumentError('requests', 'expected a positive whole number or Infinity');
-    }
-    if (!(windowMs > 0 && windowMs < 2 ** 31)) throw new InvalidArgumentError('windowMs', 'expected a positive number of milliseconds');
-    if (!(Number.isInteger(maxQueued) && maxQueued >= 0)) throw new InvalidArgumentError('maxQueued', 'expected a whole number, 0 or more');
+  constructor(options: RequestBudgetOptions = {}) {
+    const { requests = 90, windowMs = 60_000, maxQueued = 1_000, clock = systemClock } = checkOptions(options, BUDGET);
     this.requests = requests;
     this.windowMs = windowMs;
     this.maxQueued = maxQueued;

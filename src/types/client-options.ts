@@ -28,8 +28,11 @@ export interface ClientOptions {
    */
   redirectUrl?: string | undefined;
   /**
-   * Limit for one request, in milliseconds (greater than 0, at most 2,147,483,647); past it the call
-   * rejects with `RequestTimeoutError`.
+   * Limit for one attempt, in milliseconds (greater than 0, at most 2,147,483,647), from sending the
+   * request to the last byte of the answer; past it the attempt fails with `RequestTimeoutError`. Also the
+   * longest a call other than a poll waits for its turns in the request budget: when the budget expects
+   * a longer wait, the call fails at once with a `RateLimitError` carrying that wait, sending nothing. A
+   * call other than a poll therefore settles within 4 × `timeoutMs` + 10 s whatever the server does.
    * @defaultValue `10_000`
    */
   timeoutMs?: number | undefined;
@@ -40,7 +43,8 @@ export interface ClientOptions {
   fetch?: FetchFunction | undefined;
   /**
    * The request budget shared by every request of this client (and of any other client given the same
-   * one): a limit per window, polls served in turn, and one shared wait after a 429 with `Retry-After`.
+   * one): every attempt (first try, retry, poll) takes a turn; a limit per window, fair turns between
+   * polls and other requests, and one shared wait (at most one window) after any 429.
    * Pass one `RequestBudget` to several clients to share it, or `new RequestBudget({ requests: Infinity })`
    * to lift the limit (the shared reaction to a 429 stays). A browser's single poll (about one request
    * a second at most) never meets the default limit. See the guide "Backends polling for many users".

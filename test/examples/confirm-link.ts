@@ -1,10 +1,19 @@
-// What a person does on the Node example's verify page: open the emailed link (GET: a confirm page), then
-// press "Sign me in" (a same-origin form POST carrying the page's hidden fields).
+// What a person does on the Node example's verify page: open the emailed link (GET: a confirm page that
+// sets this browser's `__Host-` cookie), type the number shown where they started, and press "Sign in" (a
+// same-origin form POST carrying the page's hidden fields and that cookie).
 
 /** The hidden fields of the confirm page's form. */
 export function formFields(html: string): Record<string, string> {
   const unescape = (text: string) => text.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
   return Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)].map(([, name, value]) => [unescape(name!), unescape(value!)]));
+}
+
+/** Opens a confirm page: its status, headers, HTML, form fields and the cookie it set (`name=value`). */
+export async function openConfirmPage(url: string, headers: Record<string, string> = {}) {
+  const page = await fetch(url, { headers });
+  const html = await page.text();
+  const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  return { status: page.status, headers: page.headers, html, fields: formFields(html), cookie };
 }
 
 /** POSTs `fields` to `${origin}/verify` as the confirm page's form would, with `headers` on top. */
@@ -16,8 +25,8 @@ export function postVerify(origin: string, fields: Record<string, string>, heade
   });
 }
 
-/** Opens `linkUrl` and presses the button: the answer to the POST. */
-export async function confirmLink(linkUrl: string): Promise<Response> {
-  const page = await fetch(linkUrl);
-  return postVerify(new URL(linkUrl).origin, formFields(await page.text()));
+/** Opens `linkUrl`, types `number` and presses the button: the answer to the POST. */
+export async function confirmLink(linkUrl: string, number: string): Promise<Response> {
+  const page = await openConfirmPage(linkUrl);
+  return postVerify(new URL(linkUrl).origin, { ...page.fields, number }, { cookie: page.cookie });
 }

@@ -55,10 +55,10 @@ describe('npm run example:server', () => {
       const email = emulator.lastEmail('margaret@example.com')!;
       const link = email.links.find(({ correct }) => correct)!;
       expect(link.url).toMatch(new RegExp(`^${url}/verify\\?el_binding=[\\w-]{32}&t=`));
-      expect((await confirmLink(link.url)).status).toBe(200);
+      expect((await confirmLink(link.url, email.linkId)).status).toBe(200);
       const answer = await status;
       expect(await answer.json()).toMatchObject({ status: 'signed_in', user: { email: 'margaret@example.com' } });
-      const refreshJwt = /^DSR=([^;]+);/.exec(answer.headers.get('set-cookie') ?? '')?.[1];
+      const refreshJwt = /^__Host-DSR=([^;]+);/.exec(answer.headers.get('set-cookie') ?? '')?.[1];
       expect(refreshJwt).toBeTruthy();
       expect(output()).toContain('"event":"login.signed_in"');
       for (const secret of [refreshJwt!, email.pendingRef, handle, ...email.links.map(({ token }) => token)]) {
@@ -67,6 +67,22 @@ describe('npm run example:server', () => {
     } finally {
       expect(await stop(child)).toBe(0);
     }
+  }, 20_000);
+
+  it.each([
+    ['no DESCOPE_PROJECT_ID (never a silent fallback to the emulator)', { NODE_ENV: 'production', CSRF_SECRET: 's'.repeat(32) }, 'DESCOPE_PROJECT_ID is not set'],
+    ['no CSRF_SECRET (instances would refuse each other’s forms)', { NODE_ENV: 'production', DESCOPE_PROJECT_ID: 'P2abc' }, 'CSRF_SECRET must be set'],
+  ])('refuses to start in production with %s', async (_, env, reason) => {
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('DESCOPE_') && name !== 'CSRF_SECRET'));
+    const child = spawn(process.execPath, [join(folder, 'dist/main.js')], { env: { ...clean, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk));
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    expect(output).toContain('"event":"server.refused"');
+    expect(output).toContain(reason);
+    expect(output).not.toContain('emulator.listening');
+    expect(output).not.toContain('server.listening');
   }, 20_000);
 
   it('runs on the embedded emulator when no project ID is set', async () => {

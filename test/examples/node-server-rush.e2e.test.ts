@@ -30,14 +30,17 @@ function request(
   url: string,
   body?: Record<string, string>,
   type: 'json' | 'form' = 'json',
+  extraHeaders: Record<string, string> = {},
 ): Promise<Answer> {
   const payload = body === undefined ? undefined : type === 'json' ? JSON.stringify(body) : new URLSearchParams(body).toString();
   const req = Object.assign(Readable.from(payload === undefined ? [] : [Buffer.from(payload)]), {
     method,
     url,
+    socket: { remoteAddress: '203.0.113.7' },
     headers: {
       host: 'app.example',
       'sec-fetch-site': 'same-origin',
+      ...extraHeaders,
       ...(payload === undefined ? {} : { 'content-type': type === 'json' ? 'application/json' : 'application/x-www-form-urlencoded' }),
     },
   });
@@ -93,7 +96,8 @@ async function rush(requestBudget: RequestBudget) {
     fetch: countedFetch,
     requestBudget,
   });
-  const handler = createLoginHandler({ client, log: () => {}, waitMs: 25_000 });
+  // One test client stands for 200 people: no per-IP limit (the rush is about Descope's limit).
+  const handler = createLoginHandler({ client, log: () => {}, waitMs: 25_000, csrfKey: 'k'.repeat(32), loginLimits: { perIp: Infinity } });
   /** A page that, answered 429, asks again after `Retry-After`, as the example's API documents. */
   const ask = async (method: string, url: string, body?: Record<string, string>): Promise<Answer> => {
     for (;;) {
@@ -112,12 +116,14 @@ async function rush(requestBudget: RequestBudget) {
     const click = new Promise<number>((resolve) =>
       setTimeout(
         async () => {
-          const token = emu.lastEmail(email)?.links.find((link) => link.correct)?.token ?? '';
-          // The link opens the confirm page; the user clicks its button, which posts its form.
+          const sent = emu.lastEmail(email);
+          const link = new URL(sent?.links.find((each) => each.correct)?.url ?? 'http://app.example/verify');
+          // The link opens the confirm page; the user types the number and clicks its button, which posts its form.
           const confirm = async () => {
-            const page = await request(handler, 'GET', `/verify?t=${encodeURIComponent(token)}`);
-            const csrf = /name="csrf" value="([^"]*)"/.exec(String(page.body))?.[1] ?? '';
-            return request(handler, 'POST', '/verify', { t: token, csrf: csrf.replaceAll('&amp;', '&') }, 'form');
+            const page = await request(handler, 'GET', `${link.pathname}${link.search}`);
+            const field = (name: string) => (new RegExp(`name="${name}" value="([^"]*)"`).exec(String(page.body))?.[1] ?? '').replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+            const cookie = String(page.headers['set-cookie'] ?? '').split(';')[0]!;
+            return request(handler, 'POST', '/verify', { t: field('t'), binding: field('binding'), csrf: field('csrf'), number: sent?.linkId ?? '' }, 'form', { cookie });
           };
           // "Could not reach the sign-in service, open the link again": the user does, once, a minute later.
           let verified = await confirm();

@@ -18,7 +18,8 @@ let app: Server;
 let appUrl: string;
 let sdk: EnchantedLinkClient;
 const logs: LogEntry[] = [];
-const CLEARED = 'DSR=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict';
+// The same name and attributes as the cookie the login set (`__Host-`: Path=/, no Domain), so the browser drops exactly it.
+const CLEARED = '__Host-DSR=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0';
 
 beforeAll(async () => {
   emulatorServer = await emulator.listen();
@@ -28,7 +29,7 @@ beforeAll(async () => {
   const client = new EnchantedLinkClient({ projectId: emulator.projectId, baseUrl: emulatorServer.url, redirectUrl: `${appUrl}/verify`, ...unlimitedBudget() });
   sdk = client;
   const sessions = new SessionValidator({ projectId: emulator.projectId, baseUrl: emulatorServer.url });
-  app.on('request', createLoginHandler({ client, sessions, log: (entry) => logs.push(entry), poll: { intervalMs: 20, maxIntervalMs: 20 } }));
+  app.on('request', createLoginHandler({ client, sessions, log: (entry) => logs.push(entry), poll: { intervalMs: 20, maxIntervalMs: 20 }, csrfKey: 'k'.repeat(32) }));
 });
 
 afterEach(() => {
@@ -57,7 +58,7 @@ async function signIn(email = 'ada@example.com'): Promise<{ sessionJwt: string; 
   const { pendingRef } = await sdk.signInOrUp(email);
   await emulator.click(email);
   const { sessionJwt, refreshJwt } = await sdk.pollSession(pendingRef, { intervalMs: 1_000 });
-  return { sessionJwt, cookie: `DSR=${refreshJwt}`, refreshJwt: refreshJwt! };
+  return { sessionJwt, cookie: `__Host-DSR=${refreshJwt}`, refreshJwt: refreshJwt! };
 }
 
 const bearer = (jwt: string) => ({ headers: { authorization: `Bearer ${jwt}` } });

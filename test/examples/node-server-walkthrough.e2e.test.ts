@@ -72,7 +72,7 @@ it('runs as printed: sign in, the protected route, refresh, sign out', async () 
     const link = new RegExp(`<a href="([^"]+)">${linkId}</a>`).exec(page)![1]!
       .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
       .replaceAll('&amp;', '&');
-    const confirmed = await confirmLink(link);
+    const confirmed = await confirmLink(link, linkId);
     expect(confirmed.status, `${link}: ${await confirmed.text()}`).toBe(200);
     const first = await waiting;
     expectInOrder(first.stdout, expectations(shell[1]!));

@@ -4,10 +4,11 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EnchantedLinkClient } from 'enchanted-link';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLoginHandler, type LogEntry } from '../../examples/node-server/app.js';
+import { createLoginHandler, type LogEntry, type LoginServerOptions } from '../../examples/node-server/app.js';
+import { LoginStore } from '../../examples/node-server/logins.js';
 import { PATHS } from '../../src/protocol/paths.js';
 import { createEmulator, type EmulatorServer } from '../../src/testing/index.js';
-import { formFields, postVerify } from './confirm-link.js';
+import { openConfirmPage, postVerify } from './confirm-link.js';
 import { unlimitedBudget } from '../helpers/fixtures.js';
 
 const emulator = createEmulator();
@@ -22,6 +23,8 @@ const timeline: string[] = [];
 const waiters = new Map<string, () => void>();
 
 const POLL_MS = 20;
+/** The CSRF key of the app under test (from configuration in a deployment). */
+const CSRF_KEY = 'test-key-'.repeat(4);
 
 /** Resolves when the app logs `event` (at once if it already did since the last reset). */
 const logged = (event: string) =>
@@ -63,19 +66,18 @@ function postStatus(handle: string) {
 const verifies = () => emulator.requests.filter(({ path }) => path === PATHS.verify).length;
 
 /**
- * Opens the emailed link: the confirm page and its form fields. Not recorded in `answers`: the page carries
- * the link's own token back to the browser that opened it, in a hidden form field.
+ * Opens the emailed link: the confirm page, its form fields and this browser's cookie. Not recorded in
+ * `answers`: the page carries the link's own token back to the browser that opened it, in a hidden field.
  */
-async function openLink(url: string) {
-  const page = await fetch(`${appUrl}${new URL(url).pathname}${new URL(url).search}`);
-  const html = await page.text();
-  return { status: page.status, headers: page.headers, html, fields: formFields(html) };
-}
+const openLink = (url: string, headers: Record<string, string> = {}) => openConfirmPage(`${appUrl}${new URL(url).pathname}${new URL(url).search}`, headers);
 
-/** Presses "Sign me in" on the confirm page of `url`: the answer to the POST. */
-async function confirm(url: string, headers: Record<string, string> = {}) {
-  const { fields } = await openLink(url);
-  const answer = await postVerify(appUrl, fields, headers);
+/** The number the waiting screen showed for the email `url` belongs to (what the person types). */
+const numberFor = (url: string) => emulator.outbox.find((email) => email.links.some((link) => link.url === url))!.linkId;
+
+/** Types `number` (by default the right one) on the confirm page of `url` and presses "Sign in": the answer to the POST. */
+async function confirm(url: string, headers: Record<string, string> = {}, number = numberFor(url)) {
+  const { fields, cookie } = await openLink(url);
+  const answer = await postVerify(appUrl, { ...fields, number }, { cookie, ...headers });
   const text = await answer.text();
   answers.push(text);
   return { status: answer.status, headers: answer.headers, body: text };
@@ -101,7 +103,9 @@ beforeAll(async () => {
     timeline.push(entry.event);
     waiters.get(entry.event)?.();
   };
-  app.on('request', createLoginHandler({ client, log, waitMs: 5_000, poll: { intervalMs: POLL_MS, maxIntervalMs: POLL_MS } }));
+    // Every test signs in from 127.0.0.1 with a few addresses: the limits have their own test.
+  const loginLimits = { perIp: Infinity, perAddress: Infinity };
+  app.on('request', createLoginHandler({ client, log, waitMs: 5_000, poll: { intervalMs: POLL_MS, maxIntervalMs: POLL_MS }, csrfKey: CSRF_KEY, loginLimits }));
 });
 
 afterEach(() => {
@@ -139,9 +143,10 @@ describe('examples/node-server', () => {
     expect(code).toBe(200);
     expect(body).toMatchObject({ status: 'signed_in', sessionJwt: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]*$/), user: { email: 'ada@example.com' } });
     expect(JSON.stringify(body)).not.toContain('refresh');
-    const refreshJwt = /^DSR=([^;]+); /.exec(headers.get('set-cookie') ?? '')?.[1];
+    const refreshJwt = /^__Host-DSR=([^;]+); /.exec(headers.get('set-cookie') ?? '')?.[1];
     expect(refreshJwt).toMatch(/^[\w-]+\.[\w-]+\.[\w-]*$/);
-    expect(headers.get('set-cookie')).toBe(`DSR=${refreshJwt}; Path=/; Max-Age=2592000; HttpOnly; Secure; SameSite=Strict`);
+    // `__Host-`: Secure, Path=/ and no Domain, whatever the session's cookie fields say.
+    expect(headers.get('set-cookie')).toBe(`__Host-DSR=${refreshJwt}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=2592000`);
     expect(JSON.stringify(logs) + answers.join('\n')).not.toContain(refreshJwt);
 
     // The handle is spent: it cannot fetch the session a second time.
@@ -179,8 +184,8 @@ describe('examples/node-server', () => {
   });
 
   it('answers pending when nobody clicked within its wait, and the login stays usable', async () => {
-    const client = new EnchantedLinkClient({ projectId: emulator.projectId, baseUrl: emulatorServer.url, ...unlimitedBudget() });
-    const short = createServer(createLoginHandler({ client, log: () => {}, waitMs: 3 * POLL_MS, poll: { intervalMs: POLL_MS } }));
+    const client = new EnchantedLinkClient({ projectId: emulator.projectId, baseUrl: emulatorServer.url, redirectUrl: 'http://127.0.0.1/verify', ...unlimitedBudget() });
+    const short = createServer(createLoginHandler({ client, log: () => {}, waitMs: 3 * POLL_MS, poll: { intervalMs: POLL_MS }, csrfKey: CSRF_KEY }));
     await new Promise<void>((resolve) => short.listen(0, '127.0.0.1', resolve));
     try {
       const base = `http://127.0.0.1:${(short.address() as AddressInfo).port}`;
@@ -224,6 +229,7 @@ describe('examples/node-server', () => {
     const email = emulator.lastEmail('barbara@example.com')!;
     const wrong = email.links.find(({ correct }) => !correct)!;
     const right = email.links.find(({ correct }) => correct)!;
+    // The person types the right number on a wrong-number link's page: Descope refuses the token.
     expect(await confirm(wrong.url)).toMatchObject({ status: 400, body: expect.stringContaining('invalid or expired') });
     expect(await confirm(right.url)).toMatchObject({ status: 200 });
     expect(await confirm(right.url)).toMatchObject({ status: 400, body: expect.stringContaining('invalid or expired') });
@@ -233,14 +239,21 @@ describe('examples/node-server', () => {
 });
 
 describe('examples/node-server /verify against mail scanners', () => {
-  it('answers GET /verify with a confirm page only: Descope is never called', async () => {
-    await login('alan@example.com');
+  it('answers GET /verify with a confirm page that shows the sign-in and asks for the number: Descope is never called', async () => {
+    await call('/login', { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/150.0 Safari/537.36' }, body: JSON.stringify({ email: 'alan@example.com' }) });
     const before = emulator.requests.length;
     for (const { url } of emulator.lastEmail('alan@example.com')!.links) {
       const page = await openLink(url);
       expect(page.status).toBe(200);
-      expect(page.html).toContain('<button type="submit">Sign me in</button>');
-      expect(Object.keys(page.fields)).toEqual(['t', 'csrf']);
+      expect(page.html).toContain('<button type="submit">Sign in</button>');
+      expect(page.html).toMatch(/<input id="number" name="number" required pattern="\[0-9\]\{1,3\}"/);
+      expect(page.html).toContain('Account: a***@example.com');
+      expect(page.html).toContain('Asked from: Chrome on Windows');
+      expect(page.html).toMatch(/Asked at: \d{4}-\d\d-\d\d \d\d:\d\d UTC \(just now\)/);
+      expect(page.html).not.toContain(`>${numberFor(url)}<`); // the number is never on the page
+      expect(Object.keys(page.fields)).toEqual(['t', 'binding', 'csrf']);
+      expect(page.cookie).toMatch(/^__Host-confirm-browser=[\w-]{24}$/);
+      expect(page.headers.get('set-cookie')).toMatch(/; Path=\/; HttpOnly; Secure; SameSite=Strict; Max-Age=600$/);
       expect(page.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
       expect(page.headers.get('referrer-policy')).toBe('no-referrer');
     }
@@ -249,32 +262,93 @@ describe('examples/node-server /verify against mail scanners', () => {
   });
 
   it('escapes the token it echoes into the page', async () => {
-    const page = await openLink(`${appUrl}/verify?t=${encodeURIComponent('"><script>alert(1)</script>')}`);
+    await login('tim@example.com');
+    const link = new URL(emulator.lastEmail('tim@example.com')!.links[0]!.url);
+    link.searchParams.set('t', '"><script>alert(1)</script>');
+    const page = await openLink(link.href);
     expect(page.html).not.toContain('<script>alert(1)');
     expect(page.fields.t).toBe('"><script>alert(1)</script>');
   });
 
+  it('answers a link whose sign-in it does not know (no binding, or another one) with a page and no form', async () => {
+    await login('niklaus@example.com');
+    const link = new URL(emulator.lastEmail('niklaus@example.com')!.links[0]!.url);
+    link.searchParams.set('el_binding', 'someone-elses');
+    for (const url of [link.href, `${appUrl}/verify?t=abc`]) {
+      const page = await openLink(url);
+      expect(page.status).toBe(410);
+      expect(page.fields).toEqual({});
+    }
+  });
+
+  it('a wrong number sends no verify, ends the sign-in, and the waiting screen says why; it is never retried', async () => {
+    const { body } = await login('barbara@example.com');
+    const waiting = status(body.handle);
+    await until(() => polls() >= 1, 'the wait to poll');
+    const right = emulator.lastEmail('barbara@example.com')!.links.find(({ correct }) => correct)!;
+    const wrongNumber = String((Number(body.linkId) + 1) % 100).padStart(2, '0');
+    const answer = await confirm(right.url, {}, wrongNumber);
+    expect(answer).toMatchObject({ status: 400, body: expect.stringContaining('Wrong number: this sign-in was stopped') });
+    expect(await waiting).toMatchObject({ status: 410, body: { error: 'wrong_number', message: expect.stringContaining('without knowing the number') } });
+    // Over: the link's page no longer offers a form, and the handle is gone.
+    const again = await openLink(right.url);
+    expect(again.status).toBe(410);
+    expect(again.fields).toEqual({});
+    expect(verifies()).toBe(0);
+    expect((await status(body.handle)).body.error).toBe('unknown_login');
+  });
+
+  it('a right number verifies and wakes the waiting status request at once, not a poll interval later', async () => {
+    const slow = await startApp({ poll: { intervalMs: 10_000, maxIntervalMs: 10_000 } });
+    try {
+      const sent = await fetch(`${slow.url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"ada@corp.example"}' });
+      const { handle, linkId } = (await sent.json()) as { handle: string; linkId: string };
+      const waiting = fetch(`${slow.url}/login/status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ handle }) });
+      await until(() => polls() >= 1, 'the wait to poll');
+      const link = emulator.lastEmail('ada@corp.example')!.links.find(({ correct }) => correct)!;
+      const page = await openConfirmPage(link.url.replace(appUrl, slow.url));
+      const started = Date.now();
+      expect((await postVerify(slow.url, { ...page.fields, number: linkId }, { cookie: page.cookie })).status).toBe(200);
+      expect(await (await waiting).json()).toMatchObject({ status: 'signed_in' });
+      expect(Date.now() - started).toBeLessThan(2_000); // the 10 s interval was cut short
+    } finally {
+      await slow.close();
+    }
+  });
+
   it.each([
-    ['without the CSRF token', ({ t }: Record<string, string>) => ({ t: t! }), {}],
-    ['with the CSRF token of another link', ({ t }: Record<string, string>, other: string) => ({ t: t!, csrf: other }), {}],
+    ['without the CSRF token', ({ csrf: _, ...fields }: Record<string, string>) => fields, {}],
+    ['with the CSRF token of another sign-in', (fields: Record<string, string>, other: string) => ({ ...fields, csrf: other }), {}],
+    ['with a forged CSRF token', (fields: Record<string, string>) => ({ ...fields, csrf: `${Date.now() + 60_000}.${'A'.repeat(43)}` }), {}],
+    ['from another browser (its own cookie)', (fields: Record<string, string>) => fields, { cookie: '__Host-confirm-browser=another-browser-id-0000' }],
+    ['without the browser cookie', (fields: Record<string, string>) => fields, { cookie: '' }],
     ['from another site (Sec-Fetch-Site)', (fields: Record<string, string>) => fields, { 'sec-fetch-site': 'cross-site' }],
     ['from a sibling subdomain (Sec-Fetch-Site)', (fields: Record<string, string>) => fields, { 'sec-fetch-site': 'same-site' }],
     ['from another origin (Origin, no Sec-Fetch-Site)', (fields: Record<string, string>) => fields, { 'sec-fetch-site': '', origin: 'https://evil.example' }],
+    ['from the same host over another scheme (Origin, no Sec-Fetch-Site)', (fields: Record<string, string>) => fields, { 'sec-fetch-site': '', origin: 'https:same-host' }],
     ['with neither Origin nor Sec-Fetch-Site', (fields: Record<string, string>) => fields, { 'sec-fetch-site': '', origin: '' }],
   ])('refuses a POST %s with 403 and calls nothing', async (_, fieldsOf, headers: Record<string, string>) => {
     await login('edsger@example.com');
-    const [right, other] = [...emulator.lastEmail('edsger@example.com')!.links].sort((a) => (a.correct ? -1 : 1));
-    const { fields } = await openLink(right!.url);
-    const otherCsrf = (await openLink(other!.url)).fields.csrf!;
+    await login('tony@example.com');
+    const right = emulator.lastEmail('edsger@example.com')!.links.find(({ correct }) => correct)!;
+    const page = await openLink(right.url);
+    const otherCsrf = (await openLink(emulator.lastEmail('tony@example.com')!.links[0]!.url, { cookie: page.cookie })).fields.csrf!;
+    const fields = { ...page.fields, number: numberFor(right.url) };
     const before = emulator.requests.length;
     // An empty header value stands for "not sent".
-    const sent = Object.fromEntries(Object.entries(headers).filter(([, value]) => value !== ''));
+    // `https:same-host` stands for this app's host over https (its URL is known only once it listens).
+    const sent = Object.fromEntries(
+      Object.entries(headers)
+        .filter(([, value]) => value !== '')
+        .map(([name, value]) => [name, value === 'https:same-host' ? appUrl.replace('http:', 'https:') : value]),
+    );
     const answer = await fetch(`${appUrl}/verify`, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
         ...(headers.origin === undefined ? { origin: appUrl } : {}),
         ...(headers['sec-fetch-site'] === undefined ? { 'sec-fetch-site': 'same-origin' } : {}),
+        ...(headers.cookie === undefined ? { cookie: page.cookie } : {}),
         ...sent,
       },
       body: new URLSearchParams(fieldsOf(fields, otherCsrf)),
@@ -283,8 +357,78 @@ describe('examples/node-server /verify against mail scanners', () => {
     expect(answer.status).toBe(403);
     expect(emulator.requests.length).toBe(before);
     expect(logs.at(-1)).toMatchObject({ event: 'verify.refused' });
-    // The control: the same page's own form, from the same origin, verifies.
-    expect((await postVerify(appUrl, fields)).status).toBe(200);
+    // The control: the same page's own form, from the same origin and browser, verifies.
+    expect((await postVerify(appUrl, fields, { cookie: page.cookie })).status).toBe(200);
     expect(verifies()).toBe(1);
   });
 });
+
+describe('examples/node-server CSRF across instances and time', () => {
+  it('refuses an expired token with 403 and calls nothing', async () => {
+    let skew = 0;
+    const app2 = await startApp({ now: () => Date.now() + skew, loginTtlMs: 60 * 60_000 });
+    try {
+      await fetch(`${app2.url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"kay@example.com"}' });
+      const link = emulator.lastEmail('kay@example.com')!.links.find(({ correct }) => correct)!;
+      const page = await openConfirmPage(link.url.replace(appUrl, app2.url));
+      skew = 10 * 60_000 + 1; // past the token's 10 minutes; the login itself lives an hour here
+      const before = emulator.requests.length;
+      expect((await postVerify(app2.url, { ...page.fields, number: numberFor(link.url) }, { cookie: page.cookie })).status).toBe(403);
+      expect(emulator.requests.length).toBe(before);
+    } finally {
+      await app2.close();
+    }
+  });
+
+  it('two instances sharing the key (and the login store) accept each other’s tokens; a foreign key’s are refused', async () => {
+    const logins = new LoginStore(300_000, Date.now);
+    const [first, second, foreign] = await Promise.all([startApp({ logins }), startApp({ logins }), startApp({ logins, csrfKey: 'another-key-'.repeat(3) })]);
+    try {
+      const sent = await fetch(`${first.url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"dennis@example.com"}' });
+      const { linkId } = (await sent.json()) as { linkId: string };
+      const link = emulator.lastEmail('dennis@example.com')!.links.find(({ correct }) => correct)!;
+      const page = await openConfirmPage(link.url.replace(appUrl, first.url));
+      const before = emulator.requests.length;
+      // The same form posted to an instance with another key: refused before anything is called.
+      expect((await postVerify(foreign.url, { ...page.fields, number: linkId }, { cookie: page.cookie })).status).toBe(403);
+      expect(emulator.requests.length).toBe(before);
+      // Posted to the other instance with the shared key: accepted, and verified.
+      expect((await postVerify(second.url, { ...page.fields, number: linkId }, { cookie: page.cookie })).status).toBe(200);
+      expect(verifies()).toBe(1);
+    } finally {
+      await Promise.all([first.close(), second.close(), foreign.close()]);
+    }
+  });
+});
+
+describe('examples/node-server POST /login limits', () => {
+  it('limits sends per email address and per IP address with 429 and Retry-After, before calling Descope', async () => {
+    // A refused send counts against the IP address too: it is an attempt all the same.
+    const limited = await startApp({ loginLimits: { perAddress: 2, perIp: 4, windowMs: 60_000 } });
+    try {
+      const send = (email: string) => fetch(`${limited.url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
+      expect((await send('grace@example.com')).status).toBe(200);
+      expect((await send('GRACE@example.com')).status).toBe(200);
+      const perAddress = await send('grace@example.com');
+      expect(perAddress.status).toBe(429);
+      expect(Number(perAddress.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await send('hopper@example.com')).status).toBe(200); // the fourth attempt from this IP
+      const sends = () => emulator.requests.filter(({ path }) => path === PATHS.signInOrUp).length;
+      const before = sends();
+      expect((await send('margaret@example.com')).status).toBe(429); // the fifth
+      expect(sends()).toBe(before);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+/** Another instance of the app on its own port, against the same emulator; its links point to it. */
+async function startApp(options: Partial<LoginServerOptions> = {}) {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = new EnchantedLinkClient({ projectId: emulator.projectId, baseUrl: emulatorServer.url, redirectUrl: `${appUrl}/verify`, ...unlimitedBudget() });
+  server.on('request', createLoginHandler({ client, log: (entry) => logs.push(entry), csrfKey: CSRF_KEY, ...options }));
+  return { url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}

@@ -32,3 +32,24 @@ export const SESSION = {
  * waiting. A fresh budget each time, so no test's pause carries into the next.
  */
 export const unlimitedBudget = () => ({ requestBudget: new RequestBudget({ requests: Number.POSITIVE_INFINITY }) });
+
+/** How much faster than real time {@link fastClock} runs. */
+export const FAST = 10;
+
+/**
+ * A clock on which every wait of the SDK (retry backoff, `Retry-After`, the poll's waits and deadline, the
+ * attempt's timeout) passes {@link FAST} times faster than real time: for tests over real HTTP or a real
+ * `fetch`, where fake timers would stall the I/O. A timeout that must hold in real time (a server's answer
+ * must beat it) is given as `realMs * FAST`.
+ */
+export function fastClock(factor = FAST) {
+  const start = Date.now();
+  return {
+    now: () => start + (Date.now() - start) * factor,
+    setTimeout: (run: () => void, ms: number) => setTimeout(run, ms / factor),
+    clearTimeout: (timer: unknown) => clearTimeout(timer as ReturnType<typeof setTimeout>),
+  };
+}
+
+/** {@link unlimitedBudget} on a {@link fastClock}: the client's every wait runs fast. */
+export const fastUnlimitedBudget = () => ({ requestBudget: new RequestBudget({ requests: Number.POSITIVE_INFINITY, clock: fastClock() }) });

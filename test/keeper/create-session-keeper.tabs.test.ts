@@ -4,17 +4,18 @@
 // bus (delivered at once, or held until `deliver`: then to every channel of the origin in one go, as the
 // browser sends it) and one Web Lock. Chromium itself: test/examples/react.e2e.test.ts.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSessionKeeper, DescopeError, type SessionKeeperSnapshot, type Session, type SessionKeeper } from '../../src/index.js';
+import { createSessionKeeper, DescopeError, SIGN_OUT_TIMEOUT_MS, type SessionKeeperSnapshot, type Session, type SessionKeeper } from '../../src/index.js';
+import { jwt, SESSION_MS, tagged, tagOf } from './session-jwt.js';
 
 const KEY = 'enchanted-link.session';
 const MINUTE = 60_000;
 
 const session = (n: number): Session => ({
-  sessionJwt: `session-${n}`,
+  sessionJwt: jwt(n, SESSION_MS),
   refreshJwt: `refresh-${n}`,
   sessionExpiration: Math.floor((Date.now() + 10 * MINUTE) / 1000),
 });
-const jwtOf = (state: SessionKeeperSnapshot) => (state.status === 'signed-in' ? state.session.sessionJwt : undefined);
+const jwtOf = (state: SessionKeeperSnapshot) => (state.status === 'signed-in' ? tagOf(state.session.sessionJwt) : undefined);
 
 /** A client whose refresh answers `answer()`; every call is recorded. */
 const fakeClient = (answer: () => Promise<Session>) => ({
@@ -145,7 +146,7 @@ describe('the session keeper across tabs (localStorage)', () => {
 
     expect(a.client.refreshSession).toHaveBeenCalledExactlyOnceWith('refresh-1');
     expect(b.client.refreshSession).not.toHaveBeenCalled();
-    expect([fromA?.sessionJwt, fromB?.sessionJwt]).toEqual(['session-2', 'session-2']);
+    expect([tagOf(fromA?.sessionJwt), tagOf(fromB?.sessionJwt)]).toEqual(['session-2', 'session-2']);
     expect(b.local.get(KEY)).toContain('session-1'); // A's write has not reached B's storage
     expect(jwtOf(b.keeper.getSnapshot())).toBe('session-2');
 
@@ -180,7 +181,7 @@ describe('the session keeper across tabs (localStorage)', () => {
       },
     );
     first = a.keeper.refresh();
-    await expect(b.keeper.refresh()).resolves.toMatchObject({ sessionJwt: 'session-2' });
+    await expect(b.keeper.refresh()).resolves.toMatchObject({ sessionJwt: tagged(2) });
     expect(b.client.refreshSession).toHaveBeenCalledExactlyOnceWith('refresh-1');
     expect(b.keeper.getSnapshot().status).toBe('signed-in');
     expect(b.local.has(KEY)).toBe(true); // B did not clear the storage the tabs share
@@ -200,8 +201,8 @@ describe('the session keeper across tabs (localStorage)', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(settled).toBe(false);
     deliver();
-    await expect(refreshedA).resolves.toMatchObject({ sessionJwt: 'session-2' });
-    await expect(refreshedB).resolves.toMatchObject({ sessionJwt: 'session-2' });
+    await expect(refreshedA).resolves.toMatchObject({ sessionJwt: tagged(2) });
+    await expect(refreshedB).resolves.toMatchObject({ sessionJwt: tagged(2) });
     expect(b.client.refreshSession).not.toHaveBeenCalled();
   });
 
@@ -216,10 +217,10 @@ describe('the session keeper across tabs (localStorage)', () => {
     expect(settledA).toBe(false);
     expect(b.client.refreshSession).not.toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(1);
-    await expect(refreshedA).resolves.toMatchObject({ sessionJwt: 'session-2' });
+    await expect(refreshedA).resolves.toMatchObject({ sessionJwt: tagged(2) });
     // B never heard A and still reads the old session: the bounded cost is its own refresh, not a stuck lock.
     await vi.advanceTimersByTimeAsync(1_000);
-    await expect(refreshedB).resolves.toMatchObject({ sessionJwt: 'session-3' });
+    await expect(refreshedB).resolves.toMatchObject({ sessionJwt: tagged(3) });
     expect(b.client.refreshSession).toHaveBeenCalledExactlyOnceWith('refresh-1');
     expect(channels).toHaveLength(2); // each tab's own channel; the echo channels are closed
   });
@@ -228,7 +229,7 @@ describe('the session keeper across tabs (localStorage)', () => {
     vi.stubGlobal('document', undefined);
     const a = openTab(fakeClient(async () => session(2)));
     a.keeper.set(session(1));
-    await expect(a.keeper.refresh()).resolves.toMatchObject({ sessionJwt: 'session-2' });
+    await expect(a.keeper.refresh()).resolves.toMatchObject({ sessionJwt: tagged(2) });
     expect(posted).toEqual([]);
     // The next refresh is the new session's (9 minutes on), not a retry 10 s later.
     await vi.advanceTimersByTimeAsync(MINUTE);
@@ -246,6 +247,73 @@ describe('the session keeper across tabs (localStorage)', () => {
     expect(b.client.refreshSession).not.toHaveBeenCalled();
   });
 
+  describe('sign-out that cannot hang', () => {
+    /** A network that never answers (but lets go on abort, as a real fetch does). */
+    const hanging = (_refreshJwt: string, options?: { signal?: AbortSignal }) =>
+      new Promise<void>((_, reject) => options?.signal?.addEventListener('abort', () => reject(options.signal!.reason)));
+
+    it('with a hanging network, ends the session in every tab at once, then reports the revoke timing out', async () => {
+      const [a, b] = twoTabs(async () => session(2), async () => session(3));
+      a.client.signOut.mockImplementation(hanging);
+      const signedOut = a.keeper.signOut();
+      // No time passes: both tabs are signed out before any answer (well within 100 ms).
+      expect(a.keeper.getSnapshot().status).toBe('signed-out');
+      expect(b.keeper.getSnapshot().status).toBe('signed-out');
+      expect(a.local.has(KEY)).toBe(false);
+      expect(a.client.signOut).toHaveBeenCalledOnce();
+      let settled = false;
+      void signedOut.then(() => (settled = true));
+      await vi.advanceTimersByTimeAsync(SIGN_OUT_TIMEOUT_MS - 1);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(settled).toBe(true);
+      // The failure is reported; the session does not come back.
+      expect(a.keeper.getSnapshot()).toMatchObject({ status: 'signed-out', error: { name: 'RequestTimeoutError' } });
+    });
+
+    it('a revoke client that ignores its signal cannot hold the sign-out past the timeout', async () => {
+      const [a] = twoTabs(async () => session(2), async () => session(3));
+      a.client.signOutAll.mockImplementation(() => new Promise<void>(() => {}));
+      const signedOut = a.keeper.signOutAll();
+      expect(a.keeper.getSnapshot().status).toBe('signed-out');
+      await vi.advanceTimersByTimeAsync(SIGN_OUT_TIMEOUT_MS);
+      await expect(signedOut).resolves.toBeUndefined();
+    });
+
+    it('a refresh under way in another tab cannot bring a signed-out session back (message and storage both late)', async () => {
+      let answer!: (session: Session) => void;
+      const [a, b] = twoTabs(async () => session(2), () => new Promise<Session>((resolve) => (answer = resolve)));
+      const refreshing = b.keeper.refresh(); // B's request is on the wire
+      await vi.advanceTimersByTimeAsync(0);
+      held = []; // A's message to B is late...
+      void a.keeper.signOut(); // ...and so is A's removal of the stored session (not propagated yet)
+      answer(session(3)); // B's answer (with a rotated refresh JWT) arrives first and is written to B's view of the storage
+      await vi.advanceTimersByTimeAsync(1_000); // B's hand-over is held too: it stops waiting for its echo
+      await refreshing;
+      expect(b.local.get(KEY)).toContain('session-3');
+      propagate(b, a); // B's write reaches A: A refuses the signed-out refresh JWT and removes it again
+      expect(a.keeper.getSnapshot().status).toBe('signed-out');
+      expect(a.local.has(KEY)).toBe(false);
+      propagate(a, b);
+      deliver();
+      expect(b.keeper.getSnapshot().status).toBe('signed-out');
+      expect(b.local.has(KEY)).toBe(false);
+      await vi.advanceTimersByTimeAsync(SIGN_OUT_TIMEOUT_MS);
+    });
+
+    it('a refresh answer that arrives after the sign-out was heard is dropped', async () => {
+      let answer!: (session: Session) => void;
+      const [a, b] = twoTabs(async () => session(2), () => new Promise<Session>((resolve) => (answer = resolve)));
+      const refreshing = b.keeper.refresh();
+      await vi.advanceTimersByTimeAsync(0);
+      await a.keeper.signOut();
+      answer(session(3));
+      await expect(refreshing).resolves.toBeUndefined();
+      expect(b.keeper.getSnapshot().status).toBe('signed-out');
+      expect(b.local.get(KEY) ?? '').not.toContain('session-3'); // B wrote nothing
+    });
+  });
+
   it('ignores a message that is not a stored session', async () => {
     const [, b] = twoTabs(async () => session(2), async () => session(3));
     const other = new FakeChannel(KEY);
@@ -253,7 +321,7 @@ describe('the session keeper across tabs (localStorage)', () => {
       other.postMessage(data);
     }
     expect(jwtOf(b.keeper.getSnapshot())).toBe('session-1');
-    await expect(b.keeper.refresh()).resolves.toMatchObject({ sessionJwt: 'session-3' });
+    await expect(b.keeper.refresh()).resolves.toMatchObject({ sessionJwt: tagged(3) });
     expect(b.client.refreshSession).toHaveBeenCalledExactlyOnceWith('refresh-1');
   });
 });

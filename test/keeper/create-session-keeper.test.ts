@@ -12,13 +12,14 @@ import {
   type SessionKeeperClient,
   type SessionStorageLike,
 } from '../../src/index.js';
+import { jwt, SESSION_MS, tagged, tagOf } from './session-jwt.js';
 
 const REFRESH = '/v1/auth/refresh';
 const MINUTE = 60_000;
 
 /** A session expiring `ms` from now (sessionExpiration is in Unix seconds). */
 const session = (n: number, ms = 10 * MINUTE, refreshJwt: string | null = `refresh-${n}`): Session => ({
-  sessionJwt: `session-${n}`,
+  sessionJwt: jwt(n, ms),
   ...(refreshJwt ? { refreshJwt } : {}),
   sessionExpiration: Math.floor((Date.now() + ms) / 1000),
   user: { userId: 'U1', email: 'ada@example.com' },
@@ -49,7 +50,7 @@ function mapStorage(): SessionStorageLike & { values: Map<string, string> } {
   };
 }
 
-const jwtOf = (state: SessionKeeperSnapshot) => (state.status === 'signed-in' ? state.session.sessionJwt : undefined);
+const jwtOf = (state: SessionKeeperSnapshot) => (state.status === 'signed-in' ? tagOf(state.session.sessionJwt) : undefined);
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -106,21 +107,24 @@ describe('createSessionKeeper', () => {
     expect(storage.values.size).toBe(0);
   });
 
-  it('keeps the session through transient failures, retrying after 10 s or Retry-After', async () => {
+  it('keeps the session through transient failures, backing off from 30 s (and at least Retry-After)', async () => {
     const client = fakeClient(
       () => new NetworkError(REFRESH, 'api.descope.com', 'ECONNREFUSED', new TypeError('fetch failed')),
-      () => new RateLimitError(REFRESH, { status: 429, errorCode: 'E130429', errorDescription: 'Slow down' }, 30),
+      () => new RateLimitError(REFRESH, { status: 429, errorCode: 'E130429', errorDescription: 'Slow down' }, 90),
       () => session(2),
     );
     const keeper = createSessionKeeper(client);
     keeper.set(session(1));
-    await expect(keeper.refresh()).resolves.toMatchObject({ sessionJwt: 'session-1' });
-    await vi.advanceTimersByTimeAsync(10_000);
+    await expect(keeper.refresh()).resolves.toMatchObject({ sessionJwt: tagged(1) });
+    await vi.advanceTimersByTimeAsync(29_999);
+    expect(client.refreshSession).toHaveBeenCalledOnce();
+    await vi.advanceTimersByTimeAsync(1);
     expect(client.refreshSession).toHaveBeenCalledTimes(2);
     expect(jwtOf(keeper.getSnapshot())).toBe('session-1');
-    await vi.advanceTimersByTimeAsync(29_000);
+    // The second failure in a row backs off 60 s (up to 10 % less), but Retry-After asks for 90 s.
+    await vi.advanceTimersByTimeAsync(89_999);
     expect(client.refreshSession).toHaveBeenCalledTimes(2);
-    await vi.advanceTimersByTimeAsync(1_000);
+    await vi.advanceTimersByTimeAsync(1);
     expect(jwtOf(keeper.getSnapshot())).toBe('session-2');
     keeper.dispose();
   });
@@ -131,7 +135,7 @@ describe('createSessionKeeper', () => {
     keeper.set(session(1));
     const [a, b] = await Promise.all([keeper.refresh(), keeper.refresh()]);
     expect(client.refreshSession).toHaveBeenCalledOnce();
-    expect([a?.sessionJwt, b?.sessionJwt]).toEqual(['session-2', 'session-2']);
+    expect([tagOf(a?.sessionJwt), tagOf(b?.sessionJwt)]).toEqual(['session-2', 'session-2']);
     keeper.dispose();
   });
 
@@ -143,7 +147,7 @@ describe('createSessionKeeper', () => {
     tabA.set(session(1));
     expect(jwtOf(tabB.getSnapshot())).toBe('session-1');
     await tabA.refresh();
-    await expect(tabB.refresh()).resolves.toMatchObject({ sessionJwt: 'session-2' });
+    await expect(tabB.refresh()).resolves.toMatchObject({ sessionJwt: tagged(2) });
     expect(clientB.refreshSession).not.toHaveBeenCalled();
     tabA.dispose();
     tabB.dispose();
@@ -169,18 +173,18 @@ describe('createSessionKeeper', () => {
     const keeper = createSessionKeeper(client, { storage });
     keeper.set(session(1));
     await keeper.signOut();
-    expect(client.signOut).toHaveBeenCalledExactlyOnceWith('refresh-1');
+    expect(client.signOut).toHaveBeenCalledExactlyOnceWith('refresh-1', { signal: expect.any(AbortSignal) });
     expect(client.signOutAll).not.toHaveBeenCalled();
     expect(keeper.getSnapshot()).toEqual({ status: 'signed-out', error: undefined });
     expect(storage.values.size).toBe(0);
 
     keeper.set(session(3));
     await keeper.signOutAll();
-    expect(client.signOutAll).toHaveBeenCalledExactlyOnceWith('refresh-3');
+    expect(client.signOutAll).toHaveBeenCalledExactlyOnceWith('refresh-3', { signal: expect.any(AbortSignal) });
     // The former spelling of signOutAll() still ends every session (never silently only one).
     keeper.set(session(5));
     await keeper.signOut({ everywhere: true });
-    expect(client.signOutAll).toHaveBeenLastCalledWith('refresh-5');
+    expect(client.signOutAll).toHaveBeenLastCalledWith('refresh-5', { signal: expect.any(AbortSignal) });
 
     const down = new NetworkError('/v1/auth/logoutall', 'api.descope.com', 'ECONNREFUSED', new TypeError('fetch failed'));
     client.signOutAll.mockRejectedValueOnce(down);

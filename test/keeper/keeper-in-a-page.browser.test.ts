@@ -2,10 +2,11 @@
 // may have been throttled in the background), none when it comes back early.
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { createSessionKeeper, type Session, type SessionKeeperClient } from '../../src/index.js';
+import { jwt, SESSION_MS, tagged, tagOf } from './session-jwt.js';
 
 const MINUTE = 60_000;
 const session = (n: number): Session => ({
-  sessionJwt: `session-${n}`,
+  sessionJwt: jwt(n, SESSION_MS),
   refreshJwt: `refresh-${n}`,
   sessionExpiration: Math.floor((Date.now() + 10 * MINUTE) / 1000),
 });
@@ -39,7 +40,7 @@ it('refreshes when the page becomes visible past the due time, and not before', 
   vi.setSystemTime(Date.now() + 4 * MINUTE + 1_000);
   comeBack();
   await vi.waitFor(() => expect(client.refreshSession).toHaveBeenCalledExactlyOnceWith('refresh-1'));
-  await vi.waitFor(() => expect(keeper.getSnapshot()).toMatchObject({ session: { sessionJwt: 'session-2' } }));
+  await vi.waitFor(() => expect(keeper.getSnapshot()).toMatchObject({ session: { sessionJwt: tagged(2) } }));
   keeper.dispose();
 });
 

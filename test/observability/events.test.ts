@@ -101,8 +101,8 @@ describe('events of a sign-in: a 429, a retry, a poll and a refresh', () => {
   });
 
   it('reports a wait for the budget: a turn behind the pace, and one behind a 429 pause', async () => {
-    // A burst of 2, then one every 2 s: the third send waits for its turn.
-    const c = client({ requestBudget: new RequestBudget({ requests: 2, windowMs: 2_000 }) });
+    // A burst of 2, then one every 5 s (10 s / (4 − 2)): the third send waits for its turn.
+    const c = client({ requestBudget: new RequestBudget({ requests: 4, windowMs: 10_000 }) });
     await done(Promise.all([c.signInOrUp(EMAIL), c.signInOrUp(EMAIL), c.signInOrUp(EMAIL)]));
     const waits = events.filter((event) => event.type === 'wait');
     expect(waits.map((event) => [event.reason, event.attempt])).toEqual([['turn', 1]]);
@@ -201,7 +201,7 @@ describe('events of the flow, the keeper and the validator', () => {
     await done(keeper.signOut());
     expect(events.map(shape)).toEqual([
       { type: 'refresh', trigger: 'call', outcome: 'refreshed', rotated: expect.any(Boolean) },
-      { type: 'refresh', trigger: 'call', outcome: 'kept', retryInMs: 10_000, httpStatus: 500, errorType: 'DescopeError', errorCode: expect.any(String) },
+      { type: 'refresh', trigger: 'call', outcome: 'kept', retryInMs: 30_000, httpStatus: 500, errorType: 'DescopeError', errorCode: expect.any(String) },
       { type: 'sign-out', everywhere: false, outcome: 'confirmed' },
     ]);
 

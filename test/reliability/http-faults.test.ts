@@ -19,7 +19,7 @@ import {
   type Group,
   type Method,
 } from './helpers.js';
-import { unlimitedBudget } from '../helpers/fixtures.js';
+import { FAST, fastUnlimitedBudget, unlimitedBudget } from '../helpers/fixtures.js';
 
 trackUnhandledRejections();
 
@@ -117,7 +117,8 @@ function clientFor(id: string, fault: string, persistent: boolean) {
     sent.count++;
     return globalThis.fetch(...args);
   };
-  return { client: new EnchantedLinkClient({ projectId: PROJECT_ID, baseUrl: `${server.url}/${id}`, timeoutMs: timeout, headers: SECRET_HEADERS, fetch, ...unlimitedBudget() }), sent };
+  // Waits (backoff, Retry-After) on a fast clock; the timeouts above are real time.
+  return { client: new EnchantedLinkClient({ projectId: PROJECT_ID, baseUrl: `${server.url}/${id}`, timeoutMs: timeout * FAST, headers: SECRET_HEADERS, fetch, ...fastUnlimitedBudget() }), sent };
 }
 
 const matrix = (table: typeof FAULTS, persistent: boolean) =>
@@ -129,7 +130,8 @@ const matrix = (table: typeof FAULTS, persistent: boolean) =>
 async function runCase({ id, fault, method, answer }: ReturnType<typeof matrix>[number], persistent: boolean) {
   cases.set(id, { answer, persistent, method, hits: 0 });
   const { client, sent } = clientFor(id, fault, persistent);
-  const outcome = await settle(METHODS[method].call(client, undefined, { timeoutMs: 40_000, maxFailures: 2 }), { within: 50_000 });
+  // The poll's deadline, on the fast clock: past a silent first attempt (5 s real), short of a 120 s Retry-After.
+  const outcome = await settle(METHODS[method].call(client, undefined, { timeoutMs: 100_000, maxFailures: 2 }), { within: 50_000 });
   const hits = sent.count;
   if (outcome.kind === 'hang') return { fault, outcome: 'hang', hits };
   if (outcome.kind === 'resolved') {

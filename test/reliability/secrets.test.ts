@@ -8,7 +8,7 @@ import { EnchantedLinkClient, isEnchantedLinkError, type ClientOptions, type Fet
 import { createEmulator } from '../../src/testing/index.js';
 import { thrown } from '../helpers/settle.js';
 import { ALL_METHODS, METHODS, PROJECT_ID, rawServer, renderings, SECRET_HEADERS, SECRETS, trackUnhandledRejections, type Method } from './helpers.js';
-import { unlimitedBudget } from '../helpers/fixtures.js';
+import { fastUnlimitedBudget } from '../helpers/fixtures.js';
 
 trackUnhandledRejections();
 
@@ -48,7 +48,8 @@ async function collect(label: string, call: () => Promise<unknown>) {
 /** Polls give up at the first failure; a 429 reaching past the 1 s deadline rejects at once. */
 const POLL = { maxFailures: 1, timeoutMs: 1_000 };
 const answering = (response: () => Response): FetchFunction => async () => response();
-const clientWith = (options: Partial<ClientOptions>) => new EnchantedLinkClient({ projectId: PROJECT_ID, headers: SECRET_HEADERS, ...unlimitedBudget(), ...options });
+// Every wait on a fast clock (see fastClock): the retries' backoff is what made this file slow.
+const clientWith = (options: Partial<ClientOptions>) => new EnchantedLinkClient({ projectId: PROJECT_ID, headers: SECRET_HEADERS, ...fastUnlimitedBudget(), ...options });
 
 /** Bodies that carry the secrets back, in places our validation or error paths look at. */
 const SECRET_ECHO = { token: SECRETS.token, pkceVerifier: SECRETS.pkceVerifier, refreshJwt: SECRETS.refreshJwt, key: SECRETS.managementKey };
