@@ -81,8 +81,9 @@ export interface SessionKeeperOptions {
   /**
    * How long before the session's end it is refreshed, in ms. The end is the session JWT's lifetime
    * (`exp - iat`) counted from when this device received it, so a device clock that is off changes nothing.
-   * Honoured as given: a value at or above the lifetime refreshes as soon as the floor allows (at most one
-   * refresh per 30 s).
+   * Honoured as given, never changed in silence: a value that leaves less than 30 s of the lifetime (the least
+   * time between two refreshes) cannot be honoured, so the keeper says so once with a `console.warn`
+   * naming the value and the lifetime, and refreshes every 30 s instead.
    * @defaultValue a minute (`60_000`), or half the lifetime of a session shorter than two minutes
    */
   refreshBeforeMs?: number;

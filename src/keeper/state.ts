@@ -49,6 +49,8 @@ export class KeeperState {
   #dueAt = Number.POSITIVE_INFINITY;
   #lastAttemptAt = Number.NEGATIVE_INFINITY;
   #failures = 0;
+  /** Whether the app was told that its `refreshBeforeMs` cannot be honoured (once per keeper). */
+  #warned = false;
 
   constructor(refresh: () => void, refreshBeforeMs: number | undefined) {
     this.#refresh = refresh;
@@ -130,6 +132,15 @@ export class KeeperState {
     const lifetime = this.#kept && lifetimeMs(this.#kept.session.sessionJwt);
     if (!this.#kept || lifetime === undefined) return;
     const before = this.#refreshBeforeMs ?? Math.min(DEFAULT_REFRESH_BEFORE_MS, lifetime / 2);
+    // A value that leaves less than the floor between two refreshes cannot be honoured: not changed in
+    // silence, the app is told once (a console warning, the one place a developer sees it) what happens instead.
+    if (lifetime - before < MIN_REFRESH_INTERVAL_MS && this.#refreshBeforeMs !== undefined && !this.#warned) {
+      this.#warned = true;
+      console.warn(
+        `enchanted-link: refreshBeforeMs ${before} cannot be honoured for a session that lives ${lifetime / 1000} s, ` +
+          `as refreshes are at least ${MIN_REFRESH_INTERVAL_MS / 1000} s apart: it is refreshed every ${MIN_REFRESH_INTERVAL_MS / 1000} s instead.`,
+      );
+    }
     this.#schedule(this.#kept.receivedAt + lifetime - before - Date.now());
   }
 
