@@ -90,11 +90,16 @@ export class KeeperState {
     this.#lastAttemptAt = Date.now();
   }
 
-  /** A refresh failed and the session stays: the next one waits the backoff, and at least `Retry-After`. */
-  failed(error: unknown): void {
+  /**
+   * A refresh failed and the session stays: the next one waits the backoff, and at least `Retry-After`.
+   * @returns That wait, in ms.
+   */
+  failed(error: unknown): number {
     this.#failures++;
     const backoff = jitter(Math.min(MIN_REFRESH_INTERVAL_MS * 2 ** (this.#failures - 1), MAX_REFRESH_BACKOFF_MS));
-    this.#schedule(Math.max(backoff, askedWait(error)));
+    const wait = Math.max(backoff, askedWait(error));
+    this.#schedule(wait);
+    return wait;
   }
 
   /** A sign-out's revoke failed after the session ended here: reported, unless another session was set since. */
