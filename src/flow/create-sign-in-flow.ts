@@ -4,8 +4,10 @@ import type { EnchantedLinkError } from '../errors/enchanted-link-error.js';
 import { PollTimeoutError } from '../errors/poll-timeout-error.js';
 import { assertDelay, assertFunction, withMethods } from '../options/arguments.js';
 import { checkOptions, renamed, type Spec } from '../options/check-options.js';
+import { errorFactsOf, notify } from '../transport/observe.js';
 import { askedWait } from '../transport/policy.js';
 import type { SignInOrUpOptions } from '../types/client-options.js';
+import type { EventListener, SignInEvent } from '../types/events.js';
 import type { PollOptions, PollStatus } from '../types/poll-options.js';
 import type { LinkSent, Session } from '../types/session.js';
 
@@ -35,6 +37,12 @@ export interface SignInFlowOptions {
   poll?: Omit<PollOptions, 'signal' | 'onPoll'>;
   /** Called once with the session when the flow reaches `signed-in`, e.g. {@link SessionKeeper.set}. */
   onSignedIn?: (session: Session) => void;
+  /**
+   * Told each status the flow reaches (a `sign-in` event; a resend is reported as `sending` and `waiting`
+   * with `resend: true`), never the address. Give the same listener to the client for its requests and polls.
+   * @defaultValue none
+   */
+  onEvent?: EventListener;
 }
 
 /**
@@ -186,6 +194,7 @@ const FLOW: Spec = {
   send: (value, argument) => void checkOptions(value as object, SEND, argument),
   poll: (value, argument) => void checkOptions(value as object, POLL, argument),
   onSignedIn: assertFunction,
+  onEvent: assertFunction,
 };
 const assertClient = /* @__PURE__ */ withMethods('signInOrUp', 'pollSession');
 
@@ -217,7 +226,7 @@ const CANCELLED: SignInFlowCancelled = /* @__PURE__ */ Object.freeze({ status: '
  */
 export function createSignInFlow(client: SignInFlowClient, options: SignInFlowOptions = {}): SignInFlow {
   assertClient(client, 'client');
-  const { resendCooldownMs = 30_000, send, poll, onSignedIn } = checkOptions(options, FLOW);
+  const { resendCooldownMs = 30_000, send, poll, onSignedIn, onEvent } = checkOptions(options, FLOW);
   let snapshot: SignInFlowSnapshot = IDLE;
   const listeners = new Set<(snapshot: SignInFlowSnapshot) => void>();
   // At most one send (start or resend) and one poll run at a time; a callback whose controller was
@@ -226,7 +235,13 @@ export function createSignInFlow(client: SignInFlowClient, options: SignInFlowOp
   let polling: AbortController | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
+  // Observed: a `sign-in` event per status reached, and per resend.
+  const tell =
+    onEvent &&
+    ((status: SignInEvent['status'], resend: boolean, error?: unknown) =>
+      notify(onEvent, { type: 'sign-in', timeMs: Date.now(), status, resend, ...(error !== undefined && errorFactsOf(error)) }));
   const set = (next: SignInFlowSnapshot) => {
+    if (tell && next.status !== snapshot.status && next.status !== 'idle') tell(next.status, false, (next as { error?: unknown }).error);
     snapshot = Object.freeze(next);
     for (const listener of [...listeners]) listener(snapshot);
   };
@@ -327,16 +342,22 @@ export function createSignInFlow(client: SignInFlowClient, options: SignInFlowOp
       const current = snapshot;
       if (current.status !== 'waiting' || !current.canResend) return;
       update({ canResend: false, resending: true, resendError: undefined });
+      tell?.('sending', true);
       sendTo(
         current.email,
-        (sent) => wait(current.email, sent),
+        (sent) => {
+          wait(current.email, sent);
+          tell?.('waiting', true);
+        },
         // The earlier link stays valid and its poll goes on; a 429 holds resend back for `Retry-After`.
-        (error) =>
+        (error) => {
+          tell?.('waiting', true, error);
           update({
             resending: false,
             resendError: error,
             resendAtMs: cooldown(askedWait(error)),
-          }),
+          });
+        },
       );
     },
     cancel,
