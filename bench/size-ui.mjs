@@ -22,8 +22,9 @@ const OTEL = JSON.stringify(join(DIST, 'opentelemetry.js'));
  */
 export const UI_BUDGET = {
   flow: 1024,
-  // 2052 → 2189 (issue 26): the keeper reports each refresh and sign-out to `onEvent`; measured 2,084 B (+5 %).
-  keeper: Math.ceil(2_084 * 1.05),
+  // 2052 → 2311 (issue 26 with issue 23's refreshBeforeMs warning): the keeper reports each refresh and sign-out
+  // to `onEvent`, and warns about a `refreshBeforeMs` under the floor; measured 2,201 B (+5 %).
+  keeper: Math.ceil(2_201 * 1.05),
   react: 512,
   // enchanted-link/opentelemetry on its own, @opentelemetry/api left external (issue 26): 1,874 B measured 2026-12-03.
   opentelemetry: Math.ceil(1_874 * 1.05),
