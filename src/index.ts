@@ -5,7 +5,7 @@
  */
 export { EnchantedLinkClient } from './client/enchanted-link-client.js';
 export { readBindingFromUrl, readTokenFromUrl } from './client/read-token-from-url.js';
-export { verifyFromUrl, type VerifyFromUrlOptions, type VerifyFromUrlResult } from './browser/verify-from-url.js';
+export { verifyFromUrl, type VerifyFromUrlOptions, type VerifyFromUrlResult, type VerifyResult } from './browser/verify-from-url.js';
 export {
   createSignInFlow,
   type SignInFlow,
@@ -24,6 +24,7 @@ export {
   createSessionKeeper,
   SIGN_OUT_TIMEOUT_MS,
   type SessionKeeperSnapshot,
+  type KeptSession,
   type SessionKeeper,
   type SessionKeeperClient,
   type SessionKeeperOptions,

@@ -83,6 +83,9 @@ export interface VerifyFromUrlResult {
   readonly sessionWentTo: 'waiting-tab' | 'elsewhere';
 }
 
+/** @deprecated Renamed to {@link VerifyFromUrlResult}. @category Client */
+export type VerifyResult = VerifyFromUrlResult;
+
 // One verification per token per page: a token is single-use, so a second request could only fail.
 const verifications = new Map<string, Promise<VerifyFromUrlResult>>();
 // The address this page had after its link's token and binding were stripped, and those values.

@@ -17,5 +17,10 @@ export class PollTimeoutError extends EnchantedLinkError {
     this.timeoutMs = timeout;
     this.attempts = attempts;
   }
+
+  /** @deprecated Renamed to {@link PollTimeoutError.timeoutMs} (milliseconds). */
+  get timeout(): number {
+    return this.timeoutMs;
+  }
 }
 PollTimeoutError.prototype.name = 'PollTimeoutError';

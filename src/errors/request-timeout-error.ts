@@ -14,5 +14,10 @@ export class RequestTimeoutError extends EnchantedLinkError {
     super(`No answer from ${path} within ${timeout} ms`);
     this.timeoutMs = timeout;
   }
+
+  /** @deprecated Renamed to {@link RequestTimeoutError.timeoutMs} (milliseconds). */
+  get timeout(): number {
+    return this.timeoutMs;
+  }
 }
 RequestTimeoutError.prototype.name = 'RequestTimeoutError';

@@ -31,6 +31,8 @@ export interface SignInFlowOptions {
    * @defaultValue `30_000`
    */
   resendCooldownMs?: number;
+  /** @deprecated Renamed to {@link SignInFlowOptions.resendCooldownMs} (same value, milliseconds); still honoured. */
+  resendCooldown?: number;
   /** Passed to every `signInOrUp` call (redirect URL, login options). The flow supplies `signal`. */
   send?: Omit<SignInOrUpOptions, 'signal'>;
   /** Passed to every `pollSession` call (deadline, intervals). The flow supplies `signal` and `onPoll`. */

@@ -87,6 +87,8 @@ export interface SessionKeeperOptions {
    * @defaultValue a minute (`60_000`), or half the lifetime of a session shorter than two minutes
    */
   refreshBeforeMs?: number;
+  /** @deprecated Renamed to {@link SessionKeeperOptions.refreshBeforeMs} (same value, milliseconds); still honoured. */
+  refreshBefore?: number;
   /**
    * Told each refresh (`refresh` event: what started it, how it ended, how long it took) and sign-out
    * (`sign-out` event), never a JWT. Give the same listener to the client for the requests themselves.
@@ -116,6 +118,9 @@ export type SessionKeeperSnapshot =
        */
       readonly error: EnchantedLinkError | undefined;
     };
+
+/** @deprecated Renamed to {@link SessionKeeperSnapshot}, as `SignInFlowSnapshot`. @category Session keeper */
+export type KeptSession = SessionKeeperSnapshot;
 
 /**
  * Holds the session after sign-in and keeps it fresh. See {@link createSessionKeeper}.

@@ -8,11 +8,15 @@ import { assertOptionalObject, fail } from './arguments.js';
 /** How each option of one options type is checked: `(value, argument) => void`, throwing `InvalidArgumentError`. */
 export type Spec = Record<string, (value: unknown, argument: string) => void>;
 
-/** An option renamed before 1.0: passing the old name is refused with the new one, never silently ignored. */
-export const renamed =
-  (to: string) =>
-  (_value: unknown, argument: string): never =>
-    fail(argument, `renamed to ${to}`);
+/** A check that stands for an option renamed before 1.0: see {@link renamed}. */
+type RenamedCheck = ((value: unknown, argument: string) => void) & { readonly renamedTo: string };
+
+/**
+ * An option renamed before 1.0. Code written for 0.1 keeps working: a value under the former name is
+ * checked by the new name's rule (errors name the former one, which is what the caller wrote) and used
+ * as the new option. Giving both names is refused, since one of the two values would be ignored.
+ */
+export const renamed = (to: string): RenamedCheck => Object.assign(() => {}, { renamedTo: to });
 
 /**
  * Checks `options` against `spec`, before any request; returns it, or `{}` for none.
@@ -22,9 +26,20 @@ export const renamed =
  */
 export function checkOptions<T extends object>(options: T | undefined, spec: Spec, path?: string): Partial<T> {
   assertOptionalObject(options, path ?? 'options');
+  let checked = (options ?? {}) as Record<string, unknown>;
   for (const name in spec) {
-    const value = (options as Record<string, unknown> | undefined)?.[name];
-    if (value !== undefined) spec[name]!(value, path ? `${path}.${name}` : name);
+    const value = checked[name];
+    if (value === undefined) continue;
+    const argument = path ? `${path}.${name}` : name;
+    const { renamedTo } = spec[name] as Partial<RenamedCheck>;
+    if (renamedTo === undefined) {
+      spec[name]!(value, argument);
+    } else {
+      if (checked[renamedTo] !== undefined) fail(argument, `renamed to ${renamedTo}: give only ${renamedTo}`);
+      spec[renamedTo]!(value, argument);
+      // A copy: the caller's object is never written to.
+      checked = { ...checked, [renamedTo]: value };
+    }
   }
-  return options ?? {};
+  return checked as Partial<T>;
 }

@@ -91,3 +91,15 @@ export function useSessionKeeper(keeper: SessionKeeper): UseSessionKeeperResult 
   return { snapshot, refresh: keeper.refresh, signOut: keeper.signOut, signOutAll: keeper.signOutAll };
 }
 
+
+/** @deprecated Renamed to {@link useSignInFlow} (named after the flow it wraps); same hook. @category React */
+export const useEnchantedLink: typeof useSignInFlow = useSignInFlow;
+
+/** @deprecated Renamed to {@link useSessionKeeper} (named after the keeper it wraps); same hook. @category React */
+export const useKeptSession: typeof useSessionKeeper = useSessionKeeper;
+
+/** @deprecated Renamed to {@link UseSignInFlowResult}. @category React */
+export type UseEnchantedLinkResult = UseSignInFlowResult;
+
+/** @deprecated Renamed to {@link UseSessionKeeperResult}. @category React */
+export type UseKeptSessionResult = UseSessionKeeperResult;

@@ -36,6 +36,8 @@ export interface ClientOptions {
    * @defaultValue `10_000`
    */
   timeoutMs?: number | undefined;
+  /** @deprecated Renamed to {@link ClientOptions.timeoutMs} (same value, milliseconds); still honoured. */
+  timeout?: number | undefined;
   /**
    * The `fetch` to use (a test double, a proxy-aware fetch, the emulator's `fetch`).
    * @defaultValue `globalThis.fetch`

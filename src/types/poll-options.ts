@@ -62,6 +62,12 @@ export interface PollOptions {
    * @defaultValue `2_500`, or `intervalMs` when that is higher
    */
   maxIntervalMs?: number | undefined;
+  /** @deprecated Renamed to {@link PollOptions.timeoutMs} (same value, milliseconds); still honoured. */
+  timeout?: number | undefined;
+  /** @deprecated Renamed to {@link PollOptions.intervalMs} (same value, milliseconds); still honoured. */
+  interval?: number | undefined;
+  /** @deprecated Renamed to {@link PollOptions.maxIntervalMs} (same value, milliseconds); still honoured. */
+  maxInterval?: number | undefined;
   /**
    * Factor by which the wait grows after each pending answer, until `maxIntervalMs`. `1` polls at a fixed `intervalMs`.
    * With the default `intervalMs` and `maxIntervalMs` (both 2.5 s) it has nothing to grow; it matters when you set them apart.

@@ -39,7 +39,9 @@ const CONSTRUCTOR_REJECTS: Array<[what: string, argument: string, options: unkno
     [`redirectUrl ${JSON.stringify(url)}`, 'redirectUrl', { redirectUrl: url }],
   ]),
   ...[-1, 0, Number.NaN, Number.POSITIVE_INFINITY, '5000', MAX_DELAY + 1].map((timeoutMs): [string, string, unknown] => [`timeoutMs ${String(timeoutMs)}`, 'timeoutMs', { timeoutMs }]),
-  ['timeout, renamed timeoutMs before 1.0 (refused, not ignored)', 'timeout', { timeout: 5_000 }],
+  // `timeout`, the 0.1 name of timeoutMs, is still honoured: checked as timeoutMs, and refused beside it.
+  ['timeout -1 (the former name of timeoutMs)', 'timeout', { timeout: -1 }],
+  ['timeout beside timeoutMs', 'timeout', { timeout: 5_000, timeoutMs: 5_000 }],
   ['a fetch that is not a function', 'fetch', { fetch: 'fetch' }],
   ['headers that are a string', 'headers', { headers: 'x-a: 1' }],
   ['headers null', 'headers', { headers: null }],
@@ -134,8 +136,12 @@ const METHOD_REJECTS = [
     row('pollSession', `${name} Infinity`, withOptions('pollSession', { [name]: Number.POSITIVE_INFINITY }), name),
   ]),
   row('pollSession', 'maxInterval below interval', withOptions('pollSession', { intervalMs: 2_000, maxIntervalMs: 1_000 }), 'maxIntervalMs'),
-  // Renamed before 1.0: the old name is refused with the new one in the message, never silently ignored.
-  ...['timeout', 'interval', 'maxInterval'].map((name) => row('pollSession', `${name} (renamed ${name}Ms)`, withOptions('pollSession', { [name]: 1_000 }), name)),
+  // Renamed before 1.0: the former name is still honoured, so it is checked as the new one is (the error
+  // names what the caller wrote), and giving both names is refused (one value would be ignored).
+  ...['timeout', 'interval', 'maxInterval'].flatMap((name) => [
+    row('pollSession', `${name} -1 (the former name of ${name}Ms)`, withOptions('pollSession', { [name]: -1 }), name),
+    row('pollSession', `${name} beside ${name}Ms`, withOptions('pollSession', { [name]: 1_000, [`${name}Ms`]: 1_000 }), name),
+  ]),
   row('pollSession', 'a backoffFactor below 1', withOptions('pollSession', { backoffFactor: 0.5 }), 'backoffFactor'),
   row('pollSession', 'a fractional maxFailures', withOptions('pollSession', { maxFailures: 2.5 }), 'maxFailures'),
   row('pollSession', 'an onPoll that is not a function', withOptions('pollSession', { onPoll: 'log' }), 'onPoll'),

@@ -232,8 +232,9 @@ describe('createSignInFlow', () => {
     ['a poll option, named with its path, at creation', { poll: { timeoutMs: -1 } }, 'poll.timeoutMs'],
     ['a send option', { send: { redirectUrl: 'not a url' } }, 'send.redirectUrl'],
     ['an onSignedIn that is no function', { onSignedIn: 'keeper.set' }, 'onSignedIn'],
-    ['the pre-1.0 name resendCooldown (refused, not ignored)', { resendCooldown: 1_000 }, 'resendCooldown'],
-    ['the pre-1.0 name of a poll option', { poll: { interval: 1_000 } }, 'poll.interval'],
+    ['a malformed value under the pre-1.0 name resendCooldown', { resendCooldown: -1 }, 'resendCooldown'],
+    ['resendCooldown beside resendCooldownMs', { resendCooldown: 1_000, resendCooldownMs: 1_000 }, 'resendCooldown'],
+    ['a malformed value under the pre-1.0 name of a poll option', { poll: { interval: -1 } }, 'poll.interval'],
   ])('refuses %s with InvalidArgumentError', (_, options, argument) => {
     expect(() => createSignInFlow(client, options as never)).toThrow(expect.objectContaining({ name: 'InvalidArgumentError', argument }));
   });

@@ -257,7 +257,8 @@ describe('createSessionKeeper', () => {
     expect(() => createSessionKeeper(fakeClient(), { refreshBeforeMs: 0 })).toThrow(/refreshBeforeMs/);
     expect(() => createSessionKeeper(fakeClient(), { storage: 'localStorage' as never })).toThrow(/storage/);
     expect(() => createSessionKeeper(fakeClient(), { key: ' ' })).toThrow(InvalidArgumentError);
-    expect(() => createSessionKeeper(fakeClient(), { refreshBefore: 1_000 } as never)).toThrow(expect.objectContaining({ argument: 'refreshBefore', message: expect.stringMatching(/renamed to refreshBeforeMs/) }));
+    expect(() => createSessionKeeper(fakeClient(), { refreshBefore: 0 })).toThrow(expect.objectContaining({ argument: 'refreshBefore' }));
+    expect(() => createSessionKeeper(fakeClient(), { refreshBefore: 1_000, refreshBeforeMs: 1_000 })).toThrow(expect.objectContaining({ argument: 'refreshBefore', message: expect.stringMatching(/renamed to refreshBeforeMs/) }));
     expect(() => createSessionKeeper(fakeClient(), { storage: { getItem: () => null } as never })).toThrow(expect.objectContaining({ argument: 'storage' }));
     expect(() => createSessionKeeper({ refreshSession: async () => session(1) } as never)).toThrow(expect.objectContaining({ argument: 'client' }));
     expect(() => createSessionKeeper(fakeClient()).set({} as Session)).toThrow(/session\.sessionJwt/);

@@ -186,6 +186,15 @@ describe('pollSession', () => {
     await vi.advanceTimersByTimeAsync(10_000); // let msw's own delay end
   });
 
+  it('still honours the 0.1 option names (interval, maxInterval, timeout) and the error\'s timeout field', async () => {
+    const { times } = script(pending);
+    const result = client.pollSession('ref', { interval: 1_000, maxInterval: 1_000, timeout: 3_500 });
+    const assertion = expect(result).rejects.toSatisfy((e) => e instanceof PollTimeoutError && e.timeoutMs === 3_500 && e.timeout === 3_500);
+    await vi.advanceTimersByTimeAsync(3_500);
+    await assertion;
+    expect(times).toEqual([0, 1_000, 2_000, 3_000]);
+  });
+
   it('reports progress through onPoll after every poll that did not end the wait', async () => {
     const progress: PollProgress[] = [];
     script(pending, pending, session);
@@ -297,6 +306,21 @@ describe('pollSession cancellation', () => {
     await vi.advanceTimersByTimeAsync(5_000);
     await assertion;
     expect(progress).toEqual([]);
+    await vi.advanceTimersByTimeAsync(60_000);
+  });
+});
+
+describe('the 0.1 name of the client\'s timeoutMs', () => {
+  it('`timeout` still limits each attempt, and the error still reads as `timeout`', async () => {
+    script(async () => {
+      await delay(60_000);
+      return session();
+    });
+    const old = new EnchantedLinkClient({ projectId: PROJECT_ID, timeout: 1_500, requestBudget: new RequestBudget({ requests: Infinity }) });
+    const result = old.pollSession('ref', { maxFailures: 1 });
+    const assertion = expect(result).rejects.toSatisfy((e) => e instanceof RequestTimeoutError && e.timeoutMs === 1_500 && e.timeout === 1_500);
+    await vi.advanceTimersByTimeAsync(1_500);
+    await assertion;
     await vi.advanceTimersByTimeAsync(60_000);
   });
 });
