@@ -9,7 +9,14 @@ const define = { __SDK_VERSION__: JSON.stringify(version) };
 rmSync('dist', { recursive: true, force: true });
 
 const library: Options = {
-  entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', 'testing-msw': 'src/testing/msw.ts', server: 'src/server/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    testing: 'src/testing/index.ts',
+    'testing-msw': 'src/testing/msw.ts',
+    server: 'src/server/index.ts',
+    // Imports only types from the rest of the package, and @opentelemetry/api (an optional peer, external).
+    opentelemetry: 'src/opentelemetry/index.ts',
+  },
   dts: true,
   sourcemap: true,
   target: 'es2022',

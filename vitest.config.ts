@@ -34,6 +34,7 @@ export default defineConfig({
             'enchanted-link/testing/msw': resolve('src/testing/msw.ts'),
             'enchanted-link/testing': resolve('src/testing/index.ts'),
             'enchanted-link/server': resolve('src/server/index.ts'),
+            'enchanted-link/opentelemetry': resolve('src/opentelemetry/index.ts'),
             'enchanted-link': resolve('src/index.ts'),
           },
         },

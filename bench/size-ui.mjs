@@ -8,6 +8,7 @@ import { bundleSize } from './size.mjs';
 
 const INDEX = JSON.stringify(join(DIST, 'index.js'));
 const REACT = JSON.stringify(join(DIST, 'react.js'));
+const OTEL = JSON.stringify(join(DIST, 'opentelemetry.js'));
 
 /**
  * The budgets (min+gzip bytes), from issue 16: each one is the increase over the bundle before it, with at
@@ -19,7 +20,15 @@ const REACT = JSON.stringify(join(DIST, 'react.js'));
  * against resurrection, and three rooms as classes (storage, tabs, state), whose `#private` names esbuild
  * keeps. Measured 1,954 B (+5 %). Only pages that create a keeper carry it.
  */
-export const UI_BUDGET = { flow: 1024, keeper: Math.ceil(1_954 * 1.05), react: 512 };
+export const UI_BUDGET = {
+  flow: 1024,
+  // 2052 → 2311 (issue 26 with issue 23's refreshBeforeMs warning): the keeper reports each refresh and sign-out
+  // to `onEvent`, and warns about a `refreshBeforeMs` under the floor; measured 2,201 B (+5 %).
+  keeper: Math.ceil(2_201 * 1.05),
+  react: 512,
+  // enchanted-link/opentelemetry on its own, @opentelemetry/api left external (issue 26): 1,874 B measured 2026-12-03.
+  opentelemetry: Math.ceil(1_874 * 1.05),
+};
 
 const CLIENT = `
 import { EnchantedLinkClient } from ${INDEX};
@@ -67,9 +76,14 @@ export function App() {
 }
 `;
 
+const OPENTELEMETRY = `
+import { openTelemetry } from ${OTEL};
+export const onEvent = openTelemetry({ propagateTraceContext: true });
+`;
+
 async function measure(contents) {
   const { code, min, gzip } = await bundleSize(contents, {
-    external: ['react'],
+    external: ['react', '@opentelemetry/api'],
     // dist/react.js imports the main entry by name; the repo's tsconfig would map that name to src/.
     alias: { 'enchanted-link': join(DIST, 'index.js') },
   });
@@ -78,14 +92,15 @@ async function measure(contents) {
 
 export async function measureUiSize() {
   if (!existsSync(join(DIST, 'react.js'))) throw new Error('dist/react.js is missing: run `npm run build` first');
-  const [client, flow, keeper, both, hooks] = await Promise.all([CLIENT, FLOW, KEEPER, BOTH, HOOKS].map(measure));
-  // Strings only the store and the keeper contain: the typical bundle must have neither.
-  const leaked = ['resendCooldownMs', 'enchanted-link.session', 'useSyncExternalStore'].filter((s) => client.code.includes(s));
+  const [client, flow, keeper, both, hooks, otel] = await Promise.all([CLIENT, FLOW, KEEPER, BOTH, HOOKS, OPENTELEMETRY].map(measure));
+  // Strings only the store, the keeper, the debug view and the OpenTelemetry entry contain: the typical bundle must have none.
+  const leaked = ['resendCooldownMs', 'enchanted-link.session', 'useSyncExternalStore', '[enchanted-link]', 'url.template'].filter((s) => client.code.includes(s));
   return {
     client: client.gzip,
     flow: flow.gzip - client.gzip,
     keeper: keeper.gzip - client.gzip,
     react: hooks.gzip - both.gzip,
+    opentelemetry: otel.gzip,
     leaked,
   };
 }
@@ -97,6 +112,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     ['+ createSignInFlow', result.flow, UI_BUDGET.flow],
     ['+ createSessionKeeper', result.keeper, UI_BUDGET.keeper],
     ['+ enchanted-link/react (over both)', result.react, UI_BUDGET.react],
+    ['enchanted-link/opentelemetry (alone)', result.opentelemetry, UI_BUDGET.opentelemetry],
   ];
   for (const [label, bytes, budget] of rows) {
     console.log(`  ${label.padEnd(36)} ${kb(bytes).padStart(10)}${budget ? `  (budget ${kb(budget)})` : ''}`);
@@ -105,5 +121,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (result.leaked.length) failures.push(`the typical-use bundle of the main entry contains ${result.leaked.join(', ')}`);
   for (const failure of failures) console.error(`size budget exceeded: ${failure}`);
   if (failures.length) process.exit(1);
-  console.log('size budget ok: store, keeper and React entry (min+gzip increases)');
+  console.log('size budget ok: store, keeper, React and OpenTelemetry entries (min+gzip)');
 }

@@ -36,8 +36,13 @@ const ENTRY = join(DIST, 'index.js');
  * +531 B over the figures above). Every send now adds a per-sign-in binding to the redirect URL and the
  * client keeps it for its poll (class code, so in every bundle), and verifyFromUrl does the same-browser
  * handshake, answers `WrongDeviceError` and reads and strips the binding: the feature the issue asks for.
+ *
+ * Re-measured 2026-12-03 with issue 26 (events, part 1) on main: total 23,334 B, own code 8,749 B (+1,330 B
+ * and +1,253 B; main was 229 B over). `onEvent` and the request, attempt, wait and poll events are built in
+ * the executor and the poll loop, which every client carries. Moving event building behind the option
+ * (structure, not trimming) is the way back down if it matters.
  */
-export const BUDGET = { total: Math.ceil(22_004 * 1.05), own: Math.ceil(7_496 * 1.05) };
+export const BUDGET = { total: Math.ceil(23_334 * 1.05), own: Math.ceil(8_749 * 1.05) };
 
 /** Issue 12's size goals (min+gzip bytes), reported beside the CI budget. */
 export const GOAL = { total: 16.5 * 1024, own: 3 * 1024 };

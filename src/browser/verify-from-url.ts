@@ -1,10 +1,15 @@
-import { assertFunction, assertOptionalObject, assertOptionalSignal } from '../options/arguments.js';
 import type { EnchantedLinkClient } from '../client/enchanted-link-client.js';
 import { BINDING_PARAM } from '../client/binding.js';
 import { readBindingFromUrl, readTokenFromUrl } from '../client/read-token-from-url.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { WrongDeviceError } from '../errors/wrong-device-error.js';
+import { assertBoolean, assertFunction, assertOptionalSignal } from '../options/arguments.js';
+import { checkOptions, type Spec } from '../options/check-options.js';
 import { announced, answered, waitingTabHolds } from '../poll/wake-ups.js';
+
+// Checked by the checker every entry uses; `button` (required unless `acceptMailScannerRisk`) and `url`
+// (which must hold the token) are checked with what they must contain, below.
+const VERIFY_FROM_URL: Spec = { signal: assertOptionalSignal, onReady: assertFunction, acceptMailScannerRisk: assertBoolean };
 
 /**
  * Options of {@link verifyFromUrl}. Give `button`, or opt out with `acceptMailScannerRisk: true`.
@@ -112,7 +117,7 @@ let stripped: { href: string; token: string; binding: string | undefined } | und
  * @throws {@link InvalidArgumentError} before any request: `argument: 'url'` when the URL has no `t` or
  *   an empty one, is not absolute, or is omitted outside a browser; `'button'` when neither `button` nor
  *   `acceptMailScannerRisk: true` is given; `'signal'` for a `signal` that is not an `AbortSignal`;
- *   `'onReady'` for an `onReady` that is not a function.
+ *   `'onReady'` for an `onReady` that is not a function; `'acceptMailScannerRisk'` for anything but a boolean.
  * @throws {@link WrongDeviceError} before any request, when no tab of this browser waits for this
  *   sign-in and `acceptClickingScannerRisk` is not `true`.
  * @throws `signal.reason` when `signal` aborts before the click.
@@ -138,10 +143,7 @@ let stripped: { href: string; token: string; binding: string | undefined } | und
  * ```
  */
 export async function verifyFromUrl(client: EnchantedLinkClient, options: VerifyFromUrlOptions = {}): Promise<VerifyFromUrlResult> {
-  assertOptionalObject(options, 'options');
-  const { url, button, signal, onReady } = options;
-  assertOptionalSignal(signal, 'signal');
-  if (onReady !== undefined) assertFunction(onReady, 'onReady');
+  const { url, button, signal, onReady } = checkOptions(options, VERIFY_FROM_URL);
   // A second call reads the address bar after the first one stripped it: it gets those values back.
   // (`stripped` is only ever set in a page, so `location` is read only there.)
   const again = url === undefined && stripped && stripped.href === location.href ? stripped : undefined;

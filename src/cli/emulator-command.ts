@@ -21,13 +21,15 @@ export interface EmulatorCommandOptions extends DevelopmentOptions {
   host: string;
   /** Browser origins allowed by CORS; see EmulatorListenOptions.allowOrigins. */
   allowOrigins: 'loopback' | '*' | string[];
+  /** Extra `Host` names accepted (`--allow-host`); see EmulatorListenOptions.allowHosts. */
+  allowHosts: string[];
   /** Descope's rate limit, per IP address; off only with --no-rate-limit. */
   rateLimit: boolean;
 }
 
 /** Serves the emulator until SIGINT or SIGTERM, printing every email's links as it is sent. */
 export async function runEmulator(options: EmulatorCommandOptions): Promise<number> {
-  const { port, host, allowOrigins, rateLimit, linkTtlSeconds, users, ...development } = options;
+  const { port, host, allowOrigins, allowHosts, rateLimit, linkTtlSeconds, users, ...development } = options;
   const out = process.stdout;
   const emulator = createEmulator({
     ...development,
@@ -38,7 +40,7 @@ export async function runEmulator(options: EmulatorCommandOptions): Promise<numb
   });
   let server;
   try {
-    server = await emulator.listen({ port, host, allowOrigins });
+    server = await emulator.listen({ port, host, allowOrigins, allowHosts });
   } catch (error) {
     process.stderr.write(`enchanted-link: cannot listen on ${safe(host)}:${port}: ${safe((error as Error).message)}\n`);
     return 1;
@@ -55,9 +57,19 @@ export async function runEmulator(options: EmulatorCommandOptions): Promise<numb
     ['users', users ? `${users.join(', ')} exist; others sign up with signInOrUp or signUp` : 'none yet: signInOrUp and signUp create them (--user for signIn)'],
     ['CORS', `pages on ${origins}`],
     ['rate limit', rateLimit ? '100 requests per 60 s per IP, as Descope' : 'off (--no-rate-limit)'],
+    ['Host names', `${server.allowedHosts.join(', ')}, *.localhost  (others are refused; add one with --allow-host)`],
   ];
   out.write(`${style.bold('Descope emulator')} listening on ${safe(server.url)}\n`);
   for (const [label, value] of rows) out.write(`  ${label!.padEnd(14)}${safe(value)}\n`);
+  if (!isLoopback(host)) {
+    // Off loopback, the outbox page (every email's links, live until they expire) is one GET away for
+    // anyone who can reach this address: say so where it cannot be missed.
+    process.stderr.write(
+      `${style.bold('Warning:')} listening on ${safe(host)}, not only on this machine: anyone on your network who can reach ` +
+        `port ${new URL(server.url).port} can read the outbox, with live sign-in links, and sign in as anyone it lists. ` +
+        'Use it on a network you trust, and stop it when you are done.\n',
+    );
+  }
   // The settings an app needs, as the environment variables the examples read, in .env syntax.
   const settings = [
     `DESCOPE_PROJECT_ID=${emulator.projectId}`,
@@ -90,4 +102,9 @@ function printEmail(email: EmulatorEmail) {
     }),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** Whether `host` is a loopback address or name (what `--host` binds only on this machine). */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }

@@ -37,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
           : {
               port: { type: 'string' },
               host: { type: 'string' },
+              'allow-host': { type: 'string', multiple: true },
               'allow-origin': { type: 'string', multiple: true },
               'no-rate-limit': { type: 'boolean' },
               'project-id': { type: 'string' },
@@ -64,12 +65,15 @@ async function main(argv: string[]): Promise<number> {
     for (const origin of origins) {
       if (origin !== '*' && !URL.canParse(origin)) return usageError(`--allow-origin must be an origin or '*', got '${origin}'`, USAGE.emulator);
     }
+    const allowHosts = Array.isArray(values['allow-host']) ? values['allow-host'].map(String) : [];
+    for (const name of allowHosts) if (!/^[a-z\d.:-]+$/i.test(name)) return usageError(`--allow-host must be a host name or address, got '${name}'`, USAGE.emulator);
     const development = developmentOptions(values);
     if (typeof development === 'string') return usageError(development, USAGE.emulator);
     return runEmulator({
       port,
       host: typeof values.host === 'string' ? values.host : '127.0.0.1',
       allowOrigins: origins.includes('*') ? '*' : origins.length > 0 ? origins.map((origin) => new URL(origin).origin) : 'loopback',
+      allowHosts,
       rateLimit: values['no-rate-limit'] !== true,
       ...development,
     });

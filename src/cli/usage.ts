@@ -25,12 +25,15 @@ Options:
 Serves the Descope enchanted-link emulator over HTTP and prints each email's three links as they
 are sent, for developing your own sign-in page without an account. Ctrl-C stops it.
 Safe to leave running: only pages on this machine (localhost, 127.x, [::1]) may call it from a
-browser, the outbox page is readable from this machine only, and what it prints is stripped of
+browser, the outbox page is readable from this machine only (with the default --host), and what it prints is stripped of
 terminal control characters. Descope's rate limit applies: 100 requests per 60 s per IP.
 
 Options:
   --port <number>          Port to listen on (default: 4010; 0 picks a free one)
-  --host <address>         Address to listen on (default: 127.0.0.1)
+  --host <address>         Address to listen on (default: 127.0.0.1). Another address makes the
+                           outbox, with live links, readable from the network: a warning says so
+  --allow-host <name>      Also accept this name in the Host header (repeatable); the names
+                           accepted are printed at start-up (others: 403, against DNS rebinding)
   --allow-origin <origin>  Also let pages of this origin call it (repeatable); '*' lets any web
                            page you visit send sign-ins and read the answers
   --no-rate-limit          Turn Descope's rate limit off (for load tests)

@@ -4,8 +4,10 @@ import type { EnchantedLinkError } from '../errors/enchanted-link-error.js';
 import { PollTimeoutError } from '../errors/poll-timeout-error.js';
 import { assertDelay, assertFunction, withMethods } from '../options/arguments.js';
 import { checkOptions, renamed, type Spec } from '../options/check-options.js';
+import { errorFactsOf, notify } from '../transport/observe.js';
 import { askedWait } from '../transport/policy.js';
 import type { SignInOrUpOptions } from '../types/client-options.js';
+import type { EventListener, SignInEvent } from '../types/events.js';
 import type { PollOptions, PollStatus } from '../types/poll-options.js';
 import type { LinkSent, Session } from '../types/session.js';
 
@@ -35,6 +37,12 @@ export interface SignInFlowOptions {
   poll?: Omit<PollOptions, 'signal' | 'onPoll'>;
   /** Called once with the session when the flow reaches `signed-in`, e.g. {@link SessionKeeper.set}. */
   onSignedIn?: (session: Session) => void;
+  /**
+   * Told each status the flow reaches (a `sign-in` event; a resend is reported as `sending` and `waiting`
+   * with `resend: true`), never the address. Give the same listener to the client for its requests and polls.
+   * @defaultValue none
+   */
+  onEvent?: EventListener;
 }
 
 /**
@@ -186,6 +194,7 @@ const FLOW: Spec = {
   send: (value, argument) => void checkOptions(value as object, SEND, argument),
   poll: (value, argument) => void checkOptions(value as object, POLL, argument),
   onSignedIn: assertFunction,
+  onEvent: assertFunction,
 };
 const assertClient = /* @__PURE__ */ withMethods('signInOrUp', 'pollSession');
 
@@ -217,7 +226,7 @@ const CANCELLED: SignInFlowCancelled = /* @__PURE__ */ Object.freeze({ status: '
  */
 export function createSignInFlow(client: SignInFlowClient, options: SignInFlowOptions = {}): SignInFlow {
   assertClient(client, 'client');
-  const { resendCooldownMs = 30_000, send, poll, onSignedIn } = checkOptions(options, FLOW);
+  const { resendCooldownMs = 30_000, send, poll, onSignedIn, onEvent } = checkOptions(options, FLOW);
   let snapshot: SignInFlowSnapshot = IDLE;
   const listeners = new Set<(snapshot: SignInFlowSnapshot) => void>();
   // At most one send (start or resend) and one poll run at a time; a callback whose controller was
@@ -226,7 +235,13 @@ export function createSignInFlow(client: SignInFlowClient, options: SignInFlowOp
   let polling: AbortController | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
+  // Observed: a `sign-in` event per status reached, and per resend.
+  const tell =
+    onEvent &&
+    ((status: SignInEvent['status'], resend: boolean, error?: unknown) =>
+      notify(onEvent, { type: 'sign-in', timeMs: Date.now(), status, resend, ...(error !== undefined && errorFactsOf(error)) }));
   const set = (next: SignInFlowSnapshot) => {
+    if (tell && next.status !== snapshot.status && next.status !== 'idle') tell(next.status, false, (next as { error?: unknown }).error);
     snapshot = Object.freeze(next);
     for (const listener of [...listeners]) listener(snapshot);
   };
@@ -245,20 +260,31 @@ export function createSignInFlow(client: SignInFlowClient, options: SignInFlowOp
     timer = setTimeout(() => update({ canResend: true }), ms);
     return Date.now() + ms;
   };
+  /**
+   * Whether the call `controller` belongs to is still the current one; if so, it has settled now and its
+   * controller is dropped (`clear`), so `stop()` aborts only what is still running.
+   */
+  const settled = (controller: AbortController, clear: () => void) => {
+    if (controller.signal.aborted) return false;
+    clear();
+    return true;
+  };
   const sendTo = (email: string, then: (sent: LinkSent) => void, fail: (error: EnchantedLinkError) => void) => {
     const controller = (sending = new AbortController());
-    const settle = () => !controller.signal.aborted && !(sending = undefined);
+    const clear = () => (sending = undefined);
     client.signInOrUp(email, { ...send, signal: controller.signal }).then(
-      (sent) => settle() && then(sent),
-      (error: EnchantedLinkError) => settle() && fail(error),
+      (sent) => {
+        if (settled(controller, clear)) then(sent);
+      },
+      (error: EnchantedLinkError) => {
+        if (settled(controller, clear)) fail(error);
+      },
     );
   };
   const wait = (email: string, { linkId, pendingRef, maskedEmail }: LinkSent) => {
     polling?.abort();
     const controller = (polling = new AbortController());
-    const live = () => !controller.signal.aborted;
-    // A settled call's controller is dropped, so `stop()` aborts only what is still running.
-    const settle = () => live() && !(polling = undefined);
+    const clear = () => (polling = undefined);
     set({
       status: 'waiting',
       email,
@@ -276,16 +302,19 @@ export function createSignInFlow(client: SignInFlowClient, options: SignInFlowOp
       .pollSession(pendingRef, {
         ...poll,
         signal: controller.signal,
-        onPoll: ({ attempt, elapsedMs, status }) => live() && update({ attempt, elapsedMs, pollStatus: status }),
+        onPoll({ attempt, elapsedMs, status }) {
+          if (!controller.signal.aborted) update({ attempt, elapsedMs, pollStatus: status });
+        },
       })
       .then(
         (session) => {
-          if (!settle()) return;
+          if (!settled(controller, clear)) return;
           end({ status: 'signed-in', session });
           onSignedIn?.(session);
         },
-        (error: EnchantedLinkError) =>
-          settle() && end(error instanceof PollTimeoutError ? { status: 'expired', email } : { status: 'failed', email, error }),
+        (error: EnchantedLinkError) => {
+          if (settled(controller, clear)) end(error instanceof PollTimeoutError ? { status: 'expired', email } : { status: 'failed', email, error });
+        },
       );
   };
 
@@ -313,16 +342,22 @@ export function createSignInFlow(client: SignInFlowClient, options: SignInFlowOp
       const current = snapshot;
       if (current.status !== 'waiting' || !current.canResend) return;
       update({ canResend: false, resending: true, resendError: undefined });
+      tell?.('sending', true);
       sendTo(
         current.email,
-        (sent) => wait(current.email, sent),
+        (sent) => {
+          wait(current.email, sent);
+          tell?.('waiting', true);
+        },
         // The earlier link stays valid and its poll goes on; a 429 holds resend back for `Retry-After`.
-        (error) =>
+        (error) => {
+          tell?.('waiting', true, error);
           update({
             resending: false,
             resendError: error,
             resendAtMs: cooldown(askedWait(error)),
-          }),
+          });
+        },
       );
     },
     cancel,

@@ -1,10 +1,12 @@
 import type { EnchantedLinkError } from '../errors/enchanted-link-error.js';
 import { RequestTimeoutError } from '../errors/request-timeout-error.js';
-import { assertDelay, assertNonEmptyString, assertOptionalObject, fail, withMethods } from '../options/arguments.js';
+import { assertDelay, assertFunction, assertNonEmptyString, assertOptionalObject, fail, withMethods } from '../options/arguments.js';
 import { checkOptions, renamed, type Spec } from '../options/check-options.js';
 import { PATHS } from '../protocol/paths.js';
+import { errorFactsOf, notify } from '../transport/observe.js';
 import { endsSession } from '../transport/policy.js';
 import type { CallOptions } from '../types/client-options.js';
+import type { EventListener, RefreshEvent, RefreshTrigger } from '../types/events.js';
 import type { Session } from '../types/session.js';
 import { KeeperState } from './state.js';
 import { newSignIn, SessionStore, type Kept } from './storage.js';
@@ -79,11 +81,18 @@ export interface SessionKeeperOptions {
   /**
    * How long before the session's end it is refreshed, in ms. The end is the session JWT's lifetime
    * (`exp - iat`) counted from when this device received it, so a device clock that is off changes nothing.
-   * Honoured as given: a value at or above the lifetime refreshes as soon as the floor allows (at most one
-   * refresh per 30 s).
+   * Honoured as given, never changed in silence: a value that leaves less than 30 s of the lifetime (the least
+   * time between two refreshes) cannot be honoured, so the keeper says so once with a `console.warn`
+   * naming the value and the lifetime, and refreshes every 30 s instead.
    * @defaultValue a minute (`60_000`), or half the lifetime of a session shorter than two minutes
    */
   refreshBeforeMs?: number;
+  /**
+   * Told each refresh (`refresh` event: what started it, how it ended, how long it took) and sign-out
+   * (`sign-out` event), never a JWT. Give the same listener to the client for the requests themselves.
+   * @defaultValue none
+   */
+  onEvent?: EventListener;
 }
 
 /**
@@ -164,6 +173,7 @@ const KEEPER: Spec = {
   key: assertNonEmptyString,
   refreshBeforeMs: assertDelay,
   refreshBefore: /* @__PURE__ */ renamed('refreshBeforeMs'),
+  onEvent: assertFunction,
 };
 const assertClient = /* @__PURE__ */ withMethods('refreshSession', 'signOut', 'signOutAll');
 /** How long a sign-out waits for Descope to confirm the revoke, in ms; the session ends here at once regardless. */
@@ -199,10 +209,10 @@ export const SIGN_OUT_TIMEOUT_MS = 5_000;
  */
 export function createSessionKeeper(client: SessionKeeperClient, options: SessionKeeperOptions = {}): SessionKeeper {
   assertClient(client, 'client');
-  const { storage = 'memory', key = 'enchanted-link.session', refreshBeforeMs } = checkOptions(options, KEEPER);
+  const { storage = 'memory', key = 'enchanted-link.session', refreshBeforeMs, onEvent } = checkOptions(options, KEEPER);
   const store = new SessionStore(storage, key);
   const tabs = new Tabs(key);
-  const state = new KeeperState(() => void refresh(), refreshBeforeMs);
+  const state = new KeeperState(() => void refresh('timer'), refreshBeforeMs);
   let active = false;
   let inflight: Promise<Session | undefined> | undefined;
   // Sign-ins this tab signed out of, or heard were signed out of: a session of one is never taken again (a
@@ -246,39 +256,57 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
       },
       storageChanged: () => accept(store.read()),
       visible() {
-        if (state.due) void refresh();
+        if (state.due) void refresh('visible');
       },
     });
   };
 
-  const refresh = (): Promise<Session | undefined> => {
+  const refresh = (trigger: RefreshTrigger): Promise<Session | undefined> => {
     activate();
     const before = store.seen;
+    // Observed: one `refresh` event when it settles.
+    const started = Date.now();
+    const tell =
+      onEvent &&
+      ((outcome: RefreshEvent['outcome'], more: Partial<RefreshEvent> = {}) =>
+        notify(onEvent, { type: 'refresh', timeMs: Date.now(), trigger, outcome, durationMs: Date.now() - started, ...more }));
     inflight ??= tabs
       .locked(async () => {
         // What another tab wrote or handed over while this one waited for the lock wins over a second refresh
         // (once handed over, the storage is not read: it may not show the other tab's write yet).
         const held = before === store.seen ? store.read() : state.kept;
-        if (before !== store.seen || !held?.session.refreshJwt || endedAlready(held)) return accept(held);
+        if (before !== store.seen || !held?.session.refreshJwt || endedAlready(held)) {
+          tell?.(before !== store.seen ? 'adopted' : 'skipped');
+          return accept(held);
+        }
         state.attempting();
         try {
           const fresh = await client.refreshSession(held.session.refreshJwt);
           // Signed out, signed in anew or refreshed by another tab during the request: that wins over the answer.
-          if (state.kept?.session.sessionJwt !== held.session.sessionJwt || endedAlready(held)) return;
+          if (state.kept?.session.sessionJwt !== held.session.sessionJwt || endedAlready(held)) return tell?.('skipped');
           // Likewise when another tab removed or replaced the shared stored session meanwhile (a sign-out
           // whose message has not arrived yet): the storage says so before this answer could be written over it.
-          if (store.shared && store.read()?.session.sessionJwt !== held.session.sessionJwt) return accept(store.read());
+          if (store.shared && store.read()?.session.sessionJwt !== held.session.sessionJwt) {
+            tell?.('adopted');
+            return accept(store.read());
+          }
           // Descope may keep the refresh JWT (and omit it) or rotate it.
           const session = { ...held.session, ...fresh, refreshJwt: fresh.refreshJwt ?? held.session.refreshJwt };
           const kept = { session, receivedAt: Date.now(), signIn: held.signIn };
           store.write(kept);
           state.adopt(kept);
+          tell?.('refreshed', { rotated: session.refreshJwt !== held.session.refreshJwt });
           if (store.shared) await tabs.handOver(store.seen!);
         } catch (error) {
           // Likewise: a refusal of a refresh JWT that is no longer the current one ends nothing.
-          if (state.kept?.session.sessionJwt !== held.session.sessionJwt) return;
-          if (endsSession(error)) end(error);
-          else state.failed(error);
+          if (state.kept?.session.sessionJwt !== held.session.sessionJwt) return tell?.('skipped');
+          if (endsSession(error)) {
+            tell?.('ended', errorFactsOf(error));
+            end(error);
+          } else {
+            const retryInMs = state.failed(error);
+            tell?.('kept', { ...errorFactsOf(error), retryInMs });
+          }
         }
       })
       .then(() => state.kept?.session)
@@ -293,12 +321,18 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
   const signOut = async (everywhere: boolean): Promise<void> => {
     activate();
     const refreshJwt = state.kept?.session.refreshJwt;
+    const started = Date.now();
     end();
     if (everywhere || store.shared) tabs.announceSignedOut();
-    if (refreshJwt) await revoke(everywhere ? 'signOutAll' : 'signOut', refreshJwt);
+    const error = refreshJwt ? await revoke(everywhere ? 'signOutAll' : 'signOut', refreshJwt) : undefined;
+    if (onEvent) {
+      const outcome = !refreshJwt ? 'local' : error ? 'failed' : 'confirmed';
+      notify(onEvent, { type: 'sign-out', timeMs: Date.now(), everywhere, outcome, durationMs: Date.now() - started, ...(error !== undefined && errorFactsOf(error)) });
+    }
   };
 
-  const revoke = async (method: 'signOut' | 'signOutAll', refreshJwt: string) => {
+  /** Revokes `refreshJwt`; returns the error when Descope did not confirm (reported to subscribers too). */
+  const revoke = async (method: 'signOut' | 'signOutAll', refreshJwt: string): Promise<unknown> => {
     const timeout = new AbortController();
     const path = method === 'signOut' ? PATHS.logout : PATHS.logoutAll;
     // Raced as well as passed on: a client that ignores its signal cannot hold the sign-out past the timeout.
@@ -308,6 +342,7 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
       await Promise.race([client[method](refreshJwt, { signal: timeout.signal }), timedOut]);
     } catch (error) {
       state.report(error as EnchantedLinkError);
+      return error;
     } finally {
       clearTimeout(timer);
     }
@@ -330,7 +365,7 @@ export function createSessionKeeper(client: SessionKeeperClient, options: Sessio
       store.write(kept);
       state.adopt(kept);
     },
-    refresh,
+    refresh: () => refresh('call'),
     signOut: (options) => signOut(options?.everywhere === true),
     signOutAll: () => signOut(true),
     dispose() {

@@ -49,6 +49,8 @@ export class KeeperState {
   #dueAt = Number.POSITIVE_INFINITY;
   #lastAttemptAt = Number.NEGATIVE_INFINITY;
   #failures = 0;
+  /** Whether the app was told that its `refreshBeforeMs` cannot be honoured (once per keeper). */
+  #warned = false;
 
   constructor(refresh: () => void, refreshBeforeMs: number | undefined) {
     this.#refresh = refresh;
@@ -88,11 +90,16 @@ export class KeeperState {
     this.#lastAttemptAt = Date.now();
   }
 
-  /** A refresh failed and the session stays: the next one waits the backoff, and at least `Retry-After`. */
-  failed(error: unknown): void {
+  /**
+   * A refresh failed and the session stays: the next one waits the backoff, and at least `Retry-After`.
+   * @returns That wait, in ms.
+   */
+  failed(error: unknown): number {
     this.#failures++;
     const backoff = jitter(Math.min(MIN_REFRESH_INTERVAL_MS * 2 ** (this.#failures - 1), MAX_REFRESH_BACKOFF_MS));
-    this.#schedule(Math.max(backoff, askedWait(error)));
+    const wait = Math.max(backoff, askedWait(error));
+    this.#schedule(wait);
+    return wait;
   }
 
   /** A sign-out's revoke failed after the session ended here: reported, unless another session was set since. */
@@ -125,6 +132,15 @@ export class KeeperState {
     const lifetime = this.#kept && lifetimeMs(this.#kept.session.sessionJwt);
     if (!this.#kept || lifetime === undefined) return;
     const before = this.#refreshBeforeMs ?? Math.min(DEFAULT_REFRESH_BEFORE_MS, lifetime / 2);
+    // A value that leaves less than the floor between two refreshes cannot be honoured: not changed in
+    // silence, the app is told once (a console warning, the one place a developer sees it) what happens instead.
+    if (lifetime - before < MIN_REFRESH_INTERVAL_MS && this.#refreshBeforeMs !== undefined && !this.#warned) {
+      this.#warned = true;
+      console.warn(
+        `enchanted-link: refreshBeforeMs ${before} cannot be honoured for a session that lives ${lifetime / 1000} s, ` +
+          `as refreshes are at least ${MIN_REFRESH_INTERVAL_MS / 1000} s apart: it is refreshed every ${MIN_REFRESH_INTERVAL_MS / 1000} s instead.`,
+      );
+    }
     this.#schedule(this.#kept.receivedAt + lifetime - before - Date.now());
   }
 

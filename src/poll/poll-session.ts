@@ -1,6 +1,6 @@
 import type { EnchantedLinkError } from '../errors/enchanted-link-error.js';
 import { PollTimeoutError } from '../errors/poll-timeout-error.js';
-import { factsOf, nextId, notify } from '../transport/observe.js';
+import { errorFactsOf, nextId, notify } from '../transport/observe.js';
 import { classify, jitter, retryDelay } from '../transport/policy.js';
 import type { EventListener, PollEvent, PollEventStatus } from '../types/events.js';
 import type { Session } from '../types/session.js';
@@ -66,10 +66,7 @@ export async function pollSession(
       notify(onEvent, { type: 'poll', timeMs: clock.now(), pollId: pollId!, status, attempt, elapsedMs: clock.now() - started, ...more }));
   tell?.('started', 0);
   const report = (attempt: number, nextDelayMs: number, status: PollStatus, error?: EnchantedLinkError) => {
-    if (tell) {
-      const { outcome: _, retryAfterMs: __, ...facts } = error ? factsOf(error, false) : { outcome: 0, retryAfterMs: 0 };
-      tell(status, attempt, { nextDelayMs, ...facts });
-    }
+    tell?.(status, attempt, { nextDelayMs, ...(error && errorFactsOf(error)) });
     onPoll?.({ attempt, elapsedMs: clock.now() - started, nextDelayMs, status, ...(error ? { error } : {}) });
   };
   try {
@@ -120,8 +117,7 @@ export async function pollSession(
   } catch (error) {
     if (tell) {
       const timedOut = stop.signal.aborted && !signal?.aborted;
-      const { outcome: _, retryAfterMs: __, ...facts } = factsOf(error, false);
-      tell(timedOut ? 'timed-out' : stop.signal.aborted ? 'aborted' : 'failed', attempts, stop.signal.aborted ? {} : facts);
+      tell(timedOut ? 'timed-out' : stop.signal.aborted ? 'aborted' : 'failed', attempts, stop.signal.aborted ? {} : errorFactsOf(error));
     }
     throw stop.signal.aborted ? stop.signal.reason : error;
   } finally {

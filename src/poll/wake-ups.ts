@@ -68,7 +68,9 @@ export function watchWakeUps(wake: () => void, interval: number, projectId: stri
     if (data === verified(projectId)) wakeAtMostOncePerInterval(0);
     else if (binding && data === question(binding)) port.postMessage(answer(binding));
   };
-  const onVisible = () => document.visibilityState === 'visible' && wakeAtMostOncePerInterval(1);
+  const onVisible = () => {
+    if (document.visibilityState === 'visible') wakeAtMostOncePerInterval(1);
+  };
   document.addEventListener('visibilitychange', onVisible);
   return (gotSession) => {
     if (gotSession) port.postMessage(signedIn(projectId));
@@ -118,7 +120,9 @@ function hear(expected: string | undefined, ms: number, ask?: string): Promise<b
       resolve(yes);
     };
     const timer = setTimeout(done, ms, false);
-    port.onmessage = ({ data }) => data === expected && done(true);
+    port.onmessage = ({ data }) => {
+      if (data === expected) done(true);
+    };
     if (ask) port.postMessage(ask);
   });
 }

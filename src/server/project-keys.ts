@@ -3,6 +3,8 @@
 // our transport (typed errors, custom fetch), waits for a renewal instead of serving the keys on hand, and
 // reads no stale keys when a renewal fails.
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { errorFactsOf, notify } from '../transport/observe.js';
+import type { EventListener, KeysEvent } from '../types/events.js';
 
 /** Keys older than this are renewed in the background on the next check; the ones on hand keep serving. */
 export const KEYS_MAX_AGE_MS = 10 * 60_000;
@@ -19,6 +21,8 @@ export const UNKNOWN_KID_REFETCH_FLOOR_MS = 30_000;
 export const FAILED_FETCH_FLOOR_MS = 5_000;
 
 type Reason = 'first' | 'renewal' | 'unknown-kid';
+/** How a `keys` event names each reason. */
+const REASONS = { first: 'first-use', renewal: 'renewal', 'unknown-kid': 'unknown-key' } as const;
 
 /** Fetches the JWK set on first use; see the constants above for when it fetches again. */
 export class ProjectKeys {
@@ -30,9 +34,12 @@ export class ProjectKeys {
   #failedAt = Number.NEGATIVE_INFINITY;
   #failure: unknown;
   #pending: Promise<void> | undefined;
+  readonly #onEvent: EventListener | undefined;
 
-  constructor(load: () => Promise<JSONWebKeySet>) {
+  /** `onEvent` is told every fetch (a `keys` event). */
+  constructor(load: () => Promise<JSONWebKeySet>, onEvent?: EventListener) {
     this.#load = load;
+    this.#onEvent = onEvent;
   }
 
   /** For `jwtVerify`: the key for this token's header. */
@@ -67,13 +74,19 @@ export class ProjectKeys {
   #fetch(reason: Reason): Promise<void> {
     if (reason === 'unknown-kid') this.#unknownKidFetchAt = Date.now();
     this.#pending ??= (async () => {
+      const started = Date.now();
+      const tell = (more: Pick<KeysEvent, 'outcome'> & Partial<KeysEvent>) =>
+        this.#onEvent && notify(this.#onEvent, { type: 'keys', timeMs: Date.now(), reason: REASONS[reason], durationMs: Date.now() - started, ...more });
       try {
-        this.#keys = createLocalJWKSet(await this.#load());
+        const set = await this.#load();
+        this.#keys = createLocalJWKSet(set);
         this.#fetchedAt = Date.now();
         this.#failure = undefined;
+        tell({ outcome: 'fetched', keys: set.keys.length });
       } catch (error) {
         this.#failure = error;
         this.#failedAt = Date.now();
+        tell({ outcome: 'failed', ...errorFactsOf(error) });
         throw error;
       } finally {
         this.#pending = undefined;

@@ -6,6 +6,7 @@ import { arrayOf, assertBaseUrl, assertFunction, assertNonEmptyString, assertPro
 import { checkOptions, type Spec } from '../options/check-options.js';
 import { InvalidSessionError, SessionExpiredError, type InvalidSessionReason } from '../errors/session-errors.js';
 import { createExecutor } from '../transport/executor.js';
+import type { EventListener } from '../types/events.js';
 import { RequestBudget } from '../transport/request-budget.js';
 import type { FetchFunction } from '../types/client-options.js';
 import { sessionClaims, type SessionClaims } from './claims.js';
@@ -41,6 +42,7 @@ const VALIDATOR: Spec = {
   // The keys decide which tokens are genuine: fetched over https: only (http: on loopback only, as the client).
   baseUrl: assertBaseUrl,
   fetch: assertFunction,
+  onEvent: assertFunction,
   audience(value, argument) {
     if (Array.isArray(value)) arrayOf(assertNonEmptyString)(value, argument);
     else assertNonEmptyString(value, argument);
@@ -74,6 +76,13 @@ export interface SessionValidatorOptions {
    * @defaultValue none: `aud` is not checked (Descope's session tokens have no `aud` unless a template adds one)
    */
   audience?: string | string[];
+  /**
+   * Told each key fetch (`keys` event: why, how it ended, how many keys, how long) and the requests behind
+   * it (`request-*`, `attempt-*`, `wait` events). Never a token. `openTelemetry()` from
+   * `enchanted-link/opentelemetry` makes spans of them.
+   * @defaultValue none
+   */
+  onEvent?: EventListener;
 }
 
 /**
@@ -120,7 +129,7 @@ export class SessionValidator {
    * @throws {@link enchanted-link!InvalidArgumentError} when an option is missing or malformed (no request is made).
    */
   constructor(options: SessionValidatorOptions) {
-    const { projectId, baseUrl: base, fetch, audience } = checkOptions(options, VALIDATOR);
+    const { projectId, baseUrl: base, fetch, audience, onEvent } = checkOptions(options, VALIDATOR);
     // It becomes a URL path segment and the expected issuer: Descope's IDs are letters and digits.
     assertProjectId(projectId, 'projectId');
     const baseUrl = base ?? baseUrlForProject(projectId);
@@ -128,7 +137,7 @@ export class SessionValidator {
     this.#audience = audience;
     // Through the one executor (retries, redaction); key fetches are rare, so no limit, only the shared 429 pause.
     const path = `/v2/keys/${projectId}`;
-    const request = createExecutor({ projectId, baseUrl, timeout: KEYS_DEADLINE_MS, fetch: capped(fetch ?? ((input, init) => globalThis.fetch(input, init))) }, new RequestBudget({ requests: Number.POSITIVE_INFINITY }));
+    const request = createExecutor({ projectId, baseUrl, timeout: KEYS_DEADLINE_MS, fetch: capped(fetch ?? ((input, init) => globalThis.fetch(input, init))), onEvent }, new RequestBudget({ requests: Number.POSITIVE_INFINITY }));
     this.#keys = new ProjectKeys(async () => {
       // One deadline for the fetch and its retries, on timers fake clocks control (`AbortSignal.timeout` is not).
       const deadline = new AbortController();
@@ -140,7 +149,7 @@ export class SessionValidator {
       } finally {
         clearTimeout(timer);
       }
-    });
+    }, onEvent);
   }
 
   /**

@@ -202,6 +202,7 @@ class EnchantedLinkEmulator implements Emulator {
     this.#serverUrl = server.url;
     return {
       url: server.url,
+      allowedHosts: server.allowedHosts,
       close: async () => {
         if (this.#serverUrl === server.url) this.#serverUrl = undefined;
         await server.close();

@@ -12,10 +12,11 @@ type Handle = (request: Request, remoteAddress: string | undefined) => Promise<R
 /** Serves `handle` on `host:port` until `close()`. */
 export async function startServer(
   handle: Handle,
-  { port = 0, host = '127.0.0.1', allowOrigins = 'loopback' }: EmulatorListenOptions = {},
+  { port = 0, host = '127.0.0.1', allowOrigins = 'loopback', allowHosts = [] }: EmulatorListenOptions = {},
 ): Promise<EmulatorServer> {
-  const policy = originPolicy(allowOrigins, isLoopbackHost(host));
   const { createServer } = await import('node:http');
+  const allowedHosts = await hostNames(host, allowHosts);
+  const policy = originPolicy(allowOrigins, allowedHosts);
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -33,6 +34,7 @@ export async function startServer(
   let closed: Promise<void> | undefined;
   return {
     url,
+    allowedHosts,
     close: () =>
       (closed ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
@@ -50,14 +52,35 @@ interface OriginPolicy {
   servesHost(host: string | undefined): boolean;
 }
 
-function originPolicy(allowOrigins: 'loopback' | '*' | readonly string[], boundToLoopback: boolean): OriginPolicy {
+function originPolicy(allowOrigins: 'loopback' | '*' | readonly string[], allowedHosts: readonly string[]): OriginPolicy {
   const listed = new Set(Array.isArray(allowOrigins) ? allowOrigins.map((origin) => origin.toLowerCase()) : []);
+  const hosts = new Set(allowedHosts);
   return {
     allows: (origin) => allowOrigins === '*' || listed.has(origin.toLowerCase()) || isLoopbackOrigin(origin),
-    // Bound to loopback, only a browser on this machine reaches the server, so a foreign Host means a
-    // public name that resolves to 127.0.0.1: a page of that name would be same-origin with the outbox.
-    servesHost: (hostHeader) => !boundToLoopback || hostHeader === undefined || isLoopbackHost(hostName(hostHeader)),
+    // A foreign Host means a name that resolves to this address without being this server's (DNS
+    // rebinding): a page of that name would be same-origin with the outbox and read its live links. On
+    // every interface too: a page anyone on the network opens could otherwise do it.
+    servesHost: (hostHeader) => {
+      if (hostHeader === undefined) return true; // HTTP/1.0 clients; no browser omits it
+      const name = hostName(hostHeader).toLowerCase();
+      return isLoopbackHost(name) || hosts.has(name);
+    },
   };
+}
+
+/**
+ * The names the `Host` header may carry: loopback names, the bound address and, bound to every interface,
+ * this machine's addresses and host name; then `extra`. Lower case, IPv6 without brackets.
+ */
+async function hostNames(host: string, extra: readonly string[]): Promise<string[]> {
+  const names = ['localhost', '127.0.0.1', '::1', host];
+  if (host === '0.0.0.0' || host === '::') {
+    const { hostname, networkInterfaces } = await import('node:os');
+    for (const addresses of Object.values(networkInterfaces())) for (const { address } of addresses ?? []) names.push(address);
+    names.push(hostname(), `${hostname()}.local`);
+  }
+  names.push(...extra);
+  return [...new Set(names.map((name) => name.toLowerCase().replace(/^\[|\]$/g, '')))];
 }
 
 function isLoopbackOrigin(origin: string): boolean {

@@ -320,10 +320,18 @@ export interface EmulatorListenOptions {
    * a web page you happen to visit cannot use the emulator. `'*'` allows every origin (the risk: any page
    * can send sign-ins and read answers); a list allows those exact origins besides loopback ones.
    * Requests without `Origin` (Node, curl) are always served. The HTML pages (outbox, verify) never carry
-   * CORS headers, so no other origin can read the outbox; while bound to a loopback address, requests
-   * whose `Host` is not a loopback name are refused (DNS rebinding).
+   * CORS headers, so no other origin can read the outbox.
    */
   allowOrigins?: 'loopback' | '*' | readonly string[];
+  /**
+   * Extra names the `Host` header may carry. A request whose `Host` is not one of the server's names is
+   * refused with 403 before the emulator sees it: a page of another name that resolves to this address
+   * (DNS rebinding) would otherwise be same-origin with the outbox. The names always accepted are loopback
+   * names (`localhost`, `*.localhost`, `127.x.x.x`, `[::1]`) and the bound address; bound to every
+   * interface (`0.0.0.0`, `::`), also this machine's interface addresses and host name (`os.hostname()`,
+   * and with `.local`). {@link EmulatorServer.allowedHosts} lists them. Default: none.
+   */
+  allowHosts?: readonly string[];
 }
 
 /**
@@ -334,6 +342,11 @@ export interface EmulatorListenOptions {
 export interface EmulatorServer {
   /** Base URL, with no trailing slash, e.g. `http://127.0.0.1:54321`. */
   readonly url: string;
+  /**
+   * The host names (without port) the `Host` header may carry, besides any `*.localhost`; see
+   * {@link EmulatorListenOptions.allowHosts}.
+   */
+  readonly allowedHosts: readonly string[];
   /** Stops listening and closes every connection, keep-alive ones included. Safe to call twice. */
   close(): Promise<void>;
 }

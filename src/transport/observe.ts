@@ -44,6 +44,12 @@ export function factsOf(error: unknown, aborted: boolean): ErrorFacts & { outcom
   return facts;
 }
 
+/** The facts alone (status, class, code) of an error that ended something: for the poll, flow, keeper and validator events. */
+export function errorFactsOf(error: unknown): ErrorFacts {
+  const { outcome: _, retryAfterMs: __, ...facts } = factsOf(error, false);
+  return facts;
+}
+
 /** Names an attempt's extra headers may not use: the SDK's own. */
 const OWN = /^(authorization|accept|content-type|content-length|host|x-descope-.*)$/i;
 const TOKEN = /^[!#$%&'*+.^_`|~\da-z-]+$/i;

@@ -29,8 +29,9 @@ it('rejects without a button unless the mail-scanner risk is accepted, naming `b
   await expect(verifyFromUrl(client, { url: 'https://app.example.com/verify?t=abc' })).rejects.toSatisfy(
     (e) => e instanceof InvalidArgumentError && e.argument === 'button',
   );
+  // Only `true` opts out; anything else is refused by the shared options checker, naming the option.
   await expect(verifyFromUrl(client, { url: 'https://app.example.com/verify?t=abc', acceptMailScannerRisk: 'yes' as never })).rejects.toSatisfy(
-    (e) => e instanceof InvalidArgumentError && e.argument === 'button',
+    (e) => e instanceof InvalidArgumentError && e.argument === 'acceptMailScannerRisk',
   );
   expect(emulator.requests).toHaveLength(before);
 });

@@ -4,7 +4,7 @@
 // (BroadcastChannel delivers between two channels of one page as between two tabs).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
-import { EnchantedLinkClient, InvalidArgumentError, verifyFromUrl, WrongDeviceError } from '../../src/index.js';
+import { createSignInFlow, EnchantedLinkClient, InvalidArgumentError, verifyFromUrl, WrongDeviceError } from '../../src/index.js';
 import { PATHS } from '../../src/protocol/paths.js';
 import { createEmulator } from '../../src/testing/emulator.js';
 import { unlimitedBudget } from '../helpers/fixtures.js';
@@ -90,6 +90,21 @@ describe('the same browser: a tab waits for this sign-in', () => {
     await userEvent.click(button);
     await expect(result).resolves.toHaveProperty('sessionWentTo');
     expect(verifies()).toBe(1);
+  });
+
+  it('a sign-in flow keeps the binding too: its waiting poll answers, and the click signs it in', async () => {
+    const flow = createSignInFlow(client, { poll: { intervalMs: 10_000 } });
+    const loginId = `flow${Math.random()}@example.com`;
+    flow.start(loginId);
+    await vi.waitFor(() => expect(emulator.requests.filter((r) => r.path === PATHS.pendingSession).length).toBeGreaterThan(0));
+    const url = emulator.lastEmail(loginId)!.links.find((l) => l.correct)!.url;
+    const ready = vi.fn();
+    const result = verifyFromUrl(client, { button, url, onReady: ready });
+    await vi.waitFor(() => expect(ready).toHaveBeenCalledWith({ sameBrowser: true }));
+    await userEvent.click(button);
+    await expect(result).resolves.toEqual({ sessionWentTo: 'waiting-tab' });
+    expect(flow.getSnapshot().status).toBe('signed-in');
+    flow.dispose();
   });
 
   it('only the client that sent the link answers: a second client of the page does not know its binding', async () => {

@@ -117,14 +117,20 @@ describe('a mail scanner that clicks (trusted input)', () => {
   });
 });
 
+/** The person's sign-in page in this browser, waiting for the click on the link sent to `email`. */
+async function waitingTab(email: string): Promise<Page> {
+  const signIn = await pw.context.newPage();
+  await signIn.goto(`${pw.app.url}/index.html`);
+  await signIn.locator('#email').fill(email);
+  await signIn.locator('#send').click();
+  await signIn.locator('#status[data-state="waiting"]').waitFor(WAIT);
+  return signIn;
+}
+
 describe('the same browser', () => {
   it('a person’s click on the right link completes the waiting tab in under a second', async () => {
     const email = nextEmail();
-    const signIn = await pw.context.newPage();
-    await signIn.goto(`${pw.app.url}/index.html`);
-    await signIn.locator('#email').fill(email);
-    await signIn.locator('#send').click();
-    await signIn.locator('#status[data-state="waiting"]').waitFor(WAIT);
+    const signIn = await waitingTab(email);
     const link = pw.app.emulator.lastEmail(email)!.links.find((l) => l.correct)!;
     expect(new URL(link.url).searchParams.get('el_binding')).toMatch(/^[\w-]{32}$/);
 
@@ -143,11 +149,7 @@ describe('the same browser', () => {
 
   it('a second tab of the person’s browser does not answer for a stranger’s sign-in to the same address', async () => {
     const email = nextEmail();
-    const signIn = await pw.context.newPage();
-    await signIn.goto(`${pw.app.url}/index.html`);
-    await signIn.locator('#email').fill(email);
-    await signIn.locator('#send').click();
-    await signIn.locator('#status[data-state="waiting"]').waitFor(WAIT);
+    const signIn = await waitingTab(email);
     // Meanwhile a stranger asks for a link to the same address; the person opens the stranger's email.
     const stranger = await strangerSignsIn(email, `${pw.app.url}/verify.html`);
     const verify = await pw.context.newPage();

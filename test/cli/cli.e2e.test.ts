@@ -1,8 +1,9 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EnchantedLinkClient } from '../../src/index.js';
 import { createEmulator, type EmulatorServer } from '../../src/testing/index.js';
 
@@ -241,6 +242,30 @@ describe('enchanted-link emulator, safe to leave running', () => {
     expect(own.status).toBe(200);
     expect(own.headers['access-control-allow-origin']).toBeUndefined(); // a page is for this tab, never CORS
     expect((await raw(`${url}/`, {})).body).toContain('Outbox');
+  });
+
+  it('keeps the Host check on --host 0.0.0.0, lists the names it accepts, takes more with --allow-host, and warns that the outbox is readable from the network', async () => {
+    const cli = start(['emulator', '--port', '0', '--host', '0.0.0.0', '--allow-host', 'dev-box.example']);
+    await cli.waitFor(/Ctrl-C stops/);
+    const port = cli.output.stdout.match(/listening on http:\/\/0\.0\.0\.0:(\d+)/)![1]!;
+    const names = cli.output.stdout.match(/Host names +(.*)/)![1]!;
+    expect(names).toContain('localhost, 127.0.0.1, ::1, 0.0.0.0');
+    expect(names).toContain(hostname().toLowerCase());
+    expect(names).toContain('dev-box.example');
+    expect(names).toContain('add one with --allow-host');
+    // stderr is its own pipe: its line may arrive after stdout's last.
+    await vi.waitFor(() => expect(cli.output.stderr).toMatch(/Warning:.* listening on 0\.0\.0\.0.*anyone on your network .*can read the outbox, with live sign-in links/));
+    const outbox = (host: string) => raw(`http://127.0.0.1:${port}/`, { headers: { host: `${host}:${port}` } });
+    expect((await outbox('rebind.evil.example')).status).toBe(403); // DNS rebinding, also off loopback
+    expect((await outbox('dev-box.example')).status).toBe(200);
+    expect((await outbox(hostname())).status).toBe(200);
+    expect((await outbox('127.0.0.1')).status).toBe(200);
+  });
+
+  it('warns about nothing on loopback', async () => {
+    const { cli } = await emulatorCli();
+    expect(cli.output.stderr).toBe('');
+    expect(cli.output.stdout).toMatch(/Host names +localhost, 127\.0\.0\.1, ::1, \*\.localhost/);
   });
 
   it('prints a link whose address holds escape sequences without them', async () => {

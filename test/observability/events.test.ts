@@ -2,7 +2,7 @@
 // retries, polls and is refreshed; none of them holds a credential or the email address; a throwing
 // listener changes nothing. Against the emulator, on fake timers (no real waits).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createEmulator, type Emulator } from '../../src/testing/index.js';
+import type { Emulator } from '../../src/testing/index.js';
 import {
   EnchantedLinkClient,
   formatEvent,
@@ -11,8 +11,8 @@ import {
   type EnchantedLinkEvent,
 } from '../../src/index.js';
 import { PATHS } from '../../src/protocol/paths.js';
+import { done, EMAIL, readyEmulator, useFakeClock } from './helpers.js';
 
-const EMAIL = 'ada@example.com';
 let emulator: Emulator;
 let events: EnchantedLinkEvent[];
 
@@ -25,21 +25,6 @@ const client = (extra: Partial<ConstructorParameters<typeof EnchantedLinkClient>
     ...extra,
   });
 
-/**
- * The call's value, on the fake clock in 20 ms steps, each followed by a real turn of the event loop: the
- * emulator signs sessions with real crypto, which a jump of the fake clock past the request timeout would race.
- */
-async function done<T>(promise: Promise<T>): Promise<T> {
-  let outcome: { value: T } | { error: unknown } | undefined;
-  promise.then((value) => (outcome = { value }), (error: unknown) => (outcome = { error }));
-  for (let elapsed = 0; !outcome && elapsed < 600_000; elapsed += 20) {
-    await vi.advanceTimersByTimeAsync(20);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  if (!outcome || 'error' in outcome) throw new Error(`expected a value, got ${outcome ? String(outcome.error) : 'no answer'}`);
-  return outcome.value;
-}
-
 /** The events without their times and ids: what a reader of the log would compare. */
 const shape = (event: EnchantedLinkEvent) => {
   const { timeMs: _t, ...rest } = event as EnchantedLinkEvent & { requestId?: number; pollId?: number; durationMs?: number; waitedMs?: number; elapsedMs?: number };
@@ -48,10 +33,8 @@ const shape = (event: EnchantedLinkEvent) => {
 };
 
 beforeEach(async () => {
-  emulator = createEmulator({ users: [{ loginId: EMAIL }] });
-  // The signing keys are made on first use, in real time: before the clock is fake (see `done`).
-  await emulator.fetch(`/v2/keys/${emulator.projectId}`);
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  emulator = await readyEmulator();
+  useFakeClock();
   vi.spyOn(Math, 'random').mockReturnValue(1);
   events = [];
 });
@@ -191,5 +174,45 @@ describe('logEvents: the debug view', () => {
       expect.stringMatching(/attempt 2 ← 200 in \d+ ms$/),
       expect.stringMatching(/← ok after 2 attempts, \d+ ms$/),
     ]);
+  });
+});
+
+describe('events of the flow, the keeper and the validator', () => {
+  it('the flow reports each status; the keeper each refresh and sign-out; the validator each key fetch', async () => {
+    const { createSessionKeeper, createSignInFlow } = await import('../../src/index.js');
+    const { SessionValidator } = await import('../../src/server/index.js');
+    const c = client({ onEvent: undefined });
+    const keeper = createSessionKeeper(c, { onEvent: (event) => events.push(event) });
+    const flow = createSignInFlow(c, { onSignedIn: keeper.set, onEvent: (event) => events.push(event), poll: { intervalMs: 100 } });
+    flow.start(EMAIL);
+    await vi.advanceTimersByTimeAsync(0);
+    await emulator.click(EMAIL);
+    await done(new Promise<void>((resolve) => flow.subscribe((state) => state.status === 'signed-in' && resolve())));
+    expect(events.map((event) => [event.type, (event as { status?: string }).status])).toEqual([
+      ['sign-in', 'sending'],
+      ['sign-in', 'waiting'],
+      ['sign-in', 'signed-in'],
+    ]);
+
+    events = [];
+    await done(keeper.refresh());
+    emulator.injectFault({ type: 'status', status: 500 }, { path: PATHS.refresh }); // not retried: a refresh spends its JWT
+    await done(keeper.refresh());
+    await done(keeper.signOut());
+    expect(events.map(shape)).toEqual([
+      { type: 'refresh', trigger: 'call', outcome: 'refreshed', rotated: expect.any(Boolean) },
+      { type: 'refresh', trigger: 'call', outcome: 'kept', retryInMs: 30_000, httpStatus: 500, errorType: 'DescopeError', errorCode: expect.any(String) },
+      { type: 'sign-out', everywhere: false, outcome: 'confirmed' },
+    ]);
+
+    events = [];
+    const session = (await done(c.signInOrUp(EMAIL).then(async ({ pendingRef }) => (await emulator.click(EMAIL), c.pollSession(pendingRef, { intervalMs: 100 })))));
+    const validator = new SessionValidator({ projectId: emulator.projectId, fetch: emulator.fetch, onEvent: (event) => events.push(event) });
+    await done(validator.validateSession(session.sessionJwt));
+    const keys = events.filter((event) => event.type === 'keys').map(shape);
+    expect(keys).toEqual([{ type: 'keys', reason: 'first-use', outcome: 'fetched', keys: expect.any(Number) }]);
+    expect(events.filter((event) => event.type === 'request-end').map((event) => event.endpoint)).toEqual(['/v2/keys/{projectId}']);
+    const text = JSON.stringify(events);
+    for (const secret of [EMAIL, session.sessionJwt, session.refreshJwt!]) expect(text).not.toContain(secret);
   });
 });

@@ -48,6 +48,13 @@ describe('the main entry', () => {
     expect(importGraph(entry.replace('index', 'react')).packages).toContain('react');
   });
 
+  it.each(['index.js', 'index.cjs'])('%s leaves @opentelemetry/api to the opentelemetry entry, which loads only it', (entry) => {
+    expect(importGraph(entry).packages.filter((specifier) => specifier.startsWith('@opentelemetry'))).toEqual([]);
+    const { packages, files } = importGraph(entry.replace('index', 'opentelemetry'));
+    expect(packages).toEqual(['@opentelemetry/api']);
+    expect(files.filter((file) => /testing|cli|server|react/.test(file))).toEqual([]);
+  });
+
   it.each(['server.js', 'server.cjs'])('leaves jose to the server entry (%s), which loads no msw and no Node built-in', (entry) => {
     const { packages } = importGraph(entry);
     expect(packages).toContain('jose');

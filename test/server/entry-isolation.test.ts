@@ -27,6 +27,12 @@ describe('entry isolation', () => {
     expect(inputs.filter((path) => path.includes('node_modules/jose/') || path.startsWith('src/server/'))).toEqual([]);
   });
 
+  it('the main entry never imports @opentelemetry/api or src/opentelemetry (an optional peer of its own entry)', async () => {
+    const inputs = await inputsOf('src/index.ts');
+    expect(inputs.filter((path) => path.includes('node_modules/@opentelemetry/') || path.startsWith('src/opentelemetry/'))).toEqual([]);
+    expect((await inputsOf('src/opentelemetry/index.ts')).some((path) => path.includes('node_modules/@opentelemetry/api/'))).toBe(true);
+  });
+
   it('the server entry does import jose', async () => {
     expect((await inputsOf('src/server/index.ts')).some((path) => path.includes('node_modules/jose/'))).toBe(true);
   });

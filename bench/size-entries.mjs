@@ -1,0 +1,60 @@
+// Size of each entry of the package other than the main one, on its own: what a typical use of it adds to
+// a bundle (bundled as bench/size.mjs does: esbuild, browser, minified, gzip -9; the server entry as a
+// Cloudflare Worker or Deno bundles it). The main entry is bench/size.mjs, its add-ons (flow, keeper,
+// React) bench/size-ui.mjs. `node bench/size-entries.mjs` exits 1 over budget (part of `npm run size`).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DIST, kb } from './lib.mjs';
+import { bundleSize } from './size.mjs';
+
+const at = (file) => JSON.stringify(join(DIST, file));
+
+/**
+ * The budgets (min+gzip bytes): measured 2026-12-03 (issue 23) plus 5 %, the headroom every budget has
+ * (see BUDGET in size.mjs for why): server 27,409 B, testing 15,839 B, testing/msw with the emulator
+ * 15,850 B. The server entry is jose's JWS verification and JWK import, zod/mini and ky for the key fetch;
+ * the testing entry is the emulator with its signing keys (Web Crypto) and pages, which only tests load.
+ */
+export const ENTRY_BUDGET = { server: Math.ceil(27_409 * 1.05), testing: Math.ceil(15_839 * 1.05), msw: Math.ceil(15_850 * 1.05) };
+
+const USES = {
+  server: `
+import { SessionValidator, SessionError } from ${at('server.js')};
+const sessions = new SessionValidator({ projectId: 'P2aAc4T2V93bddihGEx2Ryhc8e5Z' });
+export default { async fetch(request) {
+  try { return Response.json(await sessions.validateSession(request.headers.get('authorization')?.slice(7) ?? '')); }
+  catch (error) { return new Response(null, { status: error instanceof SessionError ? 401 : 503 }); }
+} };
+`,
+  testing: `
+import { createEmulator } from ${at('testing.js')};
+const emulator = createEmulator({ users: [{ loginId: 'ada@example.com' }] });
+export const { fetch, click, lastEmail } = emulator;
+`,
+  msw: `
+import { emulatorHandlers } from ${at('testing-msw.js')};
+import { createEmulator } from ${at('testing.js')};
+export const handlers = emulatorHandlers(createEmulator());
+`,
+};
+
+export async function measureEntries() {
+  if (!existsSync(join(DIST, 'server.js'))) throw new Error('dist/server.js is missing: run `npm run build` first');
+  const sizes = {};
+  for (const [name, contents] of Object.entries(USES)) sizes[name] = (await bundleSize(contents, { external: ['msw', 'msw/*', 'node:*'] })).gzip;
+  return sizes;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const sizes = await measureEntries();
+  const over = [];
+  for (const [name, gzip] of Object.entries(sizes)) {
+    console.log(`  ${`enchanted-link/${name === 'msw' ? 'testing/msw (with the emulator)' : name}`.padEnd(36)} ${kb(gzip).padStart(10)}  (budget ${kb(ENTRY_BUDGET[name])})`);
+    if (gzip > ENTRY_BUDGET[name]) over.push(`${name} ${gzip - ENTRY_BUDGET[name]} bytes over`);
+  }
+  if (over.length) {
+    console.error(`size budget exceeded: ${over.join(', ')}`);
+    process.exit(1);
+  }
+  console.log('size budget ok: server and testing entries (min+gzip)');
+}
