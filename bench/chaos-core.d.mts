@@ -3,6 +3,8 @@ export interface SoakResult {
   seed: number;
   calls: number;
   requests: number;
+  /** Events the listeners received (clients, flows, keepers). */
+  events: number;
   faults: Record<string, number>;
   outcomes: Record<string, number>;
   violations: string[];

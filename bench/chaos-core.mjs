@@ -7,7 +7,8 @@
 //   2. the requests of any window never exceed the budget;
 //   3. no secret (pendingRef, link token, refresh JWT, custom header value) is in any error, its cause
 //      chain or its `util.inspect` output;
-//   4. once everything settled, no timer is left and nobody is queued.
+//   4. once everything settled, no timer is left and nobody is queued;
+//   5. no event an `onEvent` listener received (clients, flows, keepers) holds a secret or an email address.
 // Used by test/reliability/chaos.test.ts (the sources, a fixed seed, ~30 s) and bench/chaos.mjs (the build,
 // `--minutes`). The SDK comes in as a parameter, so both drive the same code the same way a user does.
 import { inspect } from 'node:util';
@@ -33,7 +34,7 @@ const RETRY_AFTERS = ['1', '0', '3', '120', '99999999999', '-1', '1.5', '', 'soo
  * @param {number} o.durationMs  how long new work is started; then everything is let settle
  * @param {number} [o.actors]    concurrent workers
  * @param {(line: string) => void} [o.log]
- * @returns {Promise<{ seed: number, calls: number, requests: number, faults: Record<string, number>, outcomes: Record<string, number>, violations: string[], worstOverrunMs: number, worstOverrun: string, busiestWindow: number, budget: { requests: number, windowMs: number } }>}
+ * @returns {Promise<{ seed: number, calls: number, requests: number, events: number, faults: Record<string, number>, outcomes: Record<string, number>, violations: string[], worstOverrunMs: number, worstOverrun: string, busiestWindow: number, budget: { requests: number, windowMs: number } }>}
  */
 export async function runSoak({ sdk, testing, seed, durationMs, actors = 16, log = () => {} }) {
   const random = prng(seed);
@@ -110,9 +111,18 @@ export async function runSoak({ sdk, testing, seed, durationMs, actors = 16, log
     }
   }
 
+  // Invariant 5: every string any event holds, kept once each (events draw on a small vocabulary: endpoints,
+  // URLs, class names, codes), checked against every secret once the run is over.
+  const eventStrings = new Set();
+  let events = 0;
+  const onEvent = (event) => {
+    events++;
+    for (const value of Object.values(event)) if (typeof value == 'string') eventStrings.add(value);
+  };
+
   // Longer than the window, so a call can wait out a shared pause (at most one window) for its turn.
   const timeoutMs = 2_500;
-  const newClient = () => new sdk.EnchantedLinkClient({ projectId: emu.projectId, fetch: faultyFetch, requestBudget: budget, timeoutMs, headers: { 'x-api-key': headerValue } });
+  const newClient = () => new sdk.EnchantedLinkClient({ projectId: emu.projectId, fetch: faultyFetch, requestBudget: budget, timeoutMs, headers: { 'x-api-key': headerValue }, onEvent });
   const clients = Array.from({ length: 4 }, newClient);
   /** A call that is not a poll: turns (≤ timeout), three attempts, two retry waits of at most 5 s. */
   const callBound = 4 * timeoutMs + 2 * 5_000;
@@ -199,7 +209,7 @@ export async function runSoak({ sdk, testing, seed, durationMs, actors = 16, log
       await call('getSession', callBound, (signal) => client.getSession(pendingRef, signal ? { signal } : {}));
     },
     async flow(client) {
-      const flow = sdk.createSignInFlow(client, { poll: { timeoutMs: 1_000 + random() * 2_000, intervalMs: 200 } });
+      const flow = sdk.createSignInFlow(client, { poll: { timeoutMs: 1_000 + random() * 2_000, intervalMs: 200 }, onEvent });
       const loginId = email();
       // Sending, then polling: bounded by the send's bound plus the poll's deadline.
       await call('signInFlow', callBound + 3_000, (signal) =>
@@ -223,7 +233,7 @@ export async function runSoak({ sdk, testing, seed, durationMs, actors = 16, log
     },
     async keeper(client) {
       const session = await freshSession();
-      const keeper = sdk.createSessionKeeper(client, { storage: 'memory' });
+      const keeper = sdk.createSessionKeeper(client, { storage: 'memory', onEvent });
       keeper.set(session);
       await call('keeper.refresh', callBound, () => keeper.refresh(), false);
       const snapshot = keeper.getSnapshot();
@@ -264,6 +274,12 @@ export async function runSoak({ sdk, testing, seed, durationMs, actors = 16, log
   if (left > 0) violate(`${left} timer(s) left after every call settled`);
   if (budget.queued !== 0) violate(`${budget.queued} request(s) still queued in the budget`);
 
+  learnSecrets();
+  for (const text of eventStrings) {
+    if (text.includes('@')) violate(`an event holds an email address: ${text}`);
+    for (const secret of secrets) if (text.includes(secret)) violate(`an event holds a secret (${secret.slice(0, 12)}…)`);
+  }
+
   // Invariant 2 over the whole run: the most requests inside any window of the budget.
   const times = sentAt.sort((a, b) => a - b);
   let busiestWindow = 0;
@@ -273,7 +289,7 @@ export async function runSoak({ sdk, testing, seed, durationMs, actors = 16, log
   }
   if (busiestWindow > budget.requests) violate(`${busiestWindow} requests in one ${budget.windowMs} ms window, budget ${budget.requests}`);
 
-  return { seed, calls, requests: sentAt.length, faults, outcomes, violations, worstOverrunMs: Math.round(worstOverrunMs), worstOverrun, busiestWindow, budget: { requests: budget.requests, windowMs: budget.windowMs } };
+  return { seed, calls, requests: sentAt.length, events, faults, outcomes, violations, worstOverrunMs: Math.round(worstOverrunMs), worstOverrun, busiestWindow, budget: { requests: budget.requests, windowMs: budget.windowMs } };
 }
 
 /** Live timers of this process (Node's own count; other handles are not ours to judge). */

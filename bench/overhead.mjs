@@ -12,9 +12,9 @@ import { KY_NO_RETRY, PROJECT_ID, RETRY, SEND_PATH, TIMEOUT, sendCalls, startLoo
 import { fig, format, ratio, target } from './result.mjs';
 import { linkFetch } from './stub-fetch.mjs';
 
-// A multiple of 8 and of 10: every position of the order (see `orderOf`) as often for the 4 loopback and
-// the 5 stub candidates.
-const ROUNDS = Number(process.env.OVERHEAD_ROUNDS ?? 40);
+// A multiple of 8 and of 12: every position of the order (see `orderOf`) as often for the 4 loopback and
+// the 6 stub candidates.
+const ROUNDS = Number(process.env.OVERHEAD_ROUNDS ?? 48);
 const LOOPBACK_CALLS = 200;
 const STUB_CALLS = 400;
 const TARGET_RATIO = 1.1;
@@ -78,6 +78,10 @@ try {
 const { EnchantedLinkClient, RequestBudget } = await importSdk();
 // Unlimited, as in bench/loopback.mjs: the budget's bookkeeping without the default's 90-a-minute pace.
 const stubClient = new EnchantedLinkClient({ projectId: PROJECT_ID, fetch: linkFetch, requestBudget: new RequestBudget({ requests: Number.POSITIVE_INFINITY }) });
+// The same with an `onEvent` listener that does nothing: what building the events costs (issue 26). Without
+// one (above) no event is built at all.
+const OBSERVED = `${OURS} + no-op onEvent`;
+const observedClient = new EnchantedLinkClient({ projectId: PROJECT_ID, fetch: linkFetch, requestBudget: new RequestBudget({ requests: Number.POSITIVE_INFINITY }), onEvent: () => {} });
 const URL_ = `https://api.descope.com/${SEND_PATH}`;
 const body = { loginId: 'ada@example.com' };
 const headers = { 'content-type': 'application/json', authorization: `Bearer ${PROJECT_ID}` };
@@ -93,6 +97,7 @@ const stub = await measure(
       return JSON.parse(await response.text());
     },
     [OURS]: () => stubClient.signInOrUp('ada@example.com'),
+    [OBSERVED]: () => observedClient.signInOrUp('ada@example.com'),
     [KY]: () => stubKy.post(URL_, { json: body }).json(),
     'raw fetch + zod/mini safeParse': async () => {
       const response = await linkFetch(URL_, { method: 'POST', headers, body: JSON.stringify(body) });
@@ -146,6 +151,7 @@ in-process fetch stub (no I/O; ${STUB_CALLS} calls a round) with the pieces betw
     core.cpu < floor.cpu
       ? `core-js-sdk spends less CPU than a bare ky call (${format(fig(core.ratio, '×', 2))}): it calls \`fetch\` directly, without ky's Request object, timeout signal and retry wrapper.`
       : `core-js-sdk spends at least as much CPU as a bare ky call (${format(fig(core.ratio, '×', 2))}).`,
+    `On the stub, a send with a no-op \`onEvent\` listener (4 events built and delivered) costs ${format(us(Math.abs(stub[OBSERVED].cpu - stub[OURS].cpu)))} of CPU ${stub[OBSERVED].cpu >= stub[OURS].cpu ? 'more' : 'less'} than one without (${format(ratio(stub[OBSERVED].cpu, stub[OURS].cpu, 2))}); without a listener no event is built.`,
     ...['raw fetch + zod/mini safeParse', 'raw fetch + new Request()'].map((name) => {
       const delta = stub[name].cpu - stub[BASE].cpu;
       return `On the stub, ${name} costs ${format(us(Math.abs(delta)))} per call ${delta >= 0 ? 'more' : 'less'} than a raw fetch + JSON.parse.`;

@@ -4,11 +4,12 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { logEvents } from 'enchanted-link';
 import { SessionValidator } from 'enchanted-link/server';
 import { createLoginHandler } from './app.js';
 import { createServerClient } from './client.js';
 
-const { DESCOPE_PROJECT_ID, DESCOPE_BASE_URL, PORT = '3000', HOST = '127.0.0.1', PUBLIC_URL, CSRF_SECRET, NODE_ENV } = process.env;
+const { DESCOPE_PROJECT_ID, DESCOPE_BASE_URL, PORT = '3000', HOST = '127.0.0.1', PUBLIC_URL, CSRF_SECRET, NODE_ENV, DEBUG } = process.env;
 const log = (entry: Record<string, unknown>) => console.log(JSON.stringify({ time: new Date().toISOString(), ...entry }));
 const production = NODE_ENV === 'production';
 
@@ -43,8 +44,10 @@ if (!projectId) {
 const server = createServer();
 await new Promise<void>((resolve) => server.listen(Number(PORT), HOST, resolve));
 const url = PUBLIC_URL ?? `http://${HOST}:${(server.address() as AddressInfo).port}`;
-const client = createServerClient({ projectId, baseUrl, redirectUrl: `${url}/verify` });
-const sessions = new SessionValidator({ projectId, ...(baseUrl ? { baseUrl } : {}) });
+// DEBUG=1: what the SDK did (requests, waits, polls, key fetches), one line each on stderr (stdout stays JSON lines).
+const onEvent = DEBUG ? logEvents((line) => console.error(line)) : undefined;
+const client = createServerClient({ projectId, baseUrl, redirectUrl: `${url}/verify`, onEvent });
+const sessions = new SessionValidator({ projectId, ...(baseUrl ? { baseUrl } : {}), ...(onEvent ? { onEvent } : {}) });
 server.on('request', createLoginHandler({ client, log, sessions, csrfKey, publicUrl: url }));
 log({ event: 'server.listening', url });
 // For the person who started it, the links themselves, on stderr: stdout stays one JSON object a line.

@@ -163,6 +163,19 @@ describe('the session keeper across two tabs', () => {
     await expect.poll(() => sessionJwt(b)).toBeUndefined();
   });
 
+  it('a sign-out with a hanging network ends the session in both tabs while the revoke is still unanswered', async () => {
+    const [a, b] = [await tab('xss-exposed-localStorage'), await tab('xss-exposed-localStorage')];
+    await signIn(a);
+    await expect.poll(() => sessionJwt(b)).toBeDefined();
+    // The emulator holds the logout for 3 s: longer than the 1 s these checks may take, shorter than the test.
+    pw.app.emulator.injectFault({ type: 'latency', ms: 3_000 }, { path: '/v1/auth/logout' });
+    // Not awaited: the call resolves only once the revoke settles. Both tabs are signed out within 1 s, while
+    // the logout is held for 3 s: the sign-out did not wait for the network.
+    await a.evaluate(() => void (window as unknown as Harness).keeper.signOut());
+    expect(await sessionJwt(a)).toBeUndefined();
+    await expect.poll(() => sessionJwt(b), { timeout: 1_000 }).toBeUndefined();
+  });
+
   it('ends the session in the other tab when one tab signs out everywhere (memory storage, separate sign-ins)', async () => {
     const [a, b] = [await tab('memory'), await tab('memory')];
     await signIn(a);

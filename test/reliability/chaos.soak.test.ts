@@ -12,10 +12,11 @@ const durationMs = Number(process.env.SOAK_MS ?? 30_000);
 
 it(`keeps every invariant under random faults (seed ${seed}, ${durationMs / 1000} s)`, { timeout: durationMs + 120_000 }, async () => {
   const result = await runSoak({ sdk, testing, seed, durationMs, log: (line) => process.stderr.write(`[soak] ${line}\n`) });
-  const summary = `seed ${seed}: ${result.calls} calls, ${result.requests} requests, busiest window ${result.busiestWindow}/${result.budget.requests}, worst overrun ${result.worstOverrunMs} ms (${result.worstOverrun})`;
+  const summary = `seed ${seed}: ${result.calls} calls, ${result.requests} requests, ${result.events} events, busiest window ${result.busiestWindow}/${result.budget.requests}, worst overrun ${result.worstOverrunMs} ms (${result.worstOverrun})`;
   process.stderr.write(`[soak] ${summary}\n[soak] faults ${JSON.stringify(result.faults)}\n[soak] outcomes ${JSON.stringify(result.outcomes)}\n`);
   expect(result.violations, `replay with SOAK_SEED=${seed}\n${summary}`).toEqual([]);
   // Not blind: the run did meet every fault and a fair share of calls.
   expect(Object.values(result.faults).every((count) => count > 0), JSON.stringify(result.faults)).toBe(true);
   expect(result.calls).toBeGreaterThan(100);
+  expect(result.events).toBeGreaterThan(result.requests); // every request reported at least its start and end (issue 26)
 });
