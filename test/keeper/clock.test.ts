@@ -2,28 +2,12 @@
 // counted from its receipt, never from the device clock against the server's times, with a floor between
 // refreshes and a backoff after failures. Fake timers; the "server" issues sessions on its own clock.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSessionKeeper, DescopeError, type Session, type SessionKeeperClient } from '../../src/index.js';
+import { createSessionKeeper, DescopeError } from '../../src/index.js';
 import { MIN_REFRESH_INTERVAL_MS } from '../../src/keeper/state.js';
-import { jwt, SESSION_MS } from './session-jwt.js';
+import { jwt, server, SESSION_MS } from './session-jwt.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-
-/** A server whose clock is `skewMs` ahead of the device's, issuing sessions that live `lifetimeMs`. */
-function server(skewMs: number, lifetimeMs = SESSION_MS) {
-  let n = 0;
-  const issue = (): Session => {
-    const issuedAt = Date.now() + skewMs;
-    n++;
-    return { sessionJwt: jwt(n, lifetimeMs, issuedAt), refreshJwt: `refresh-${n}`, sessionExpiration: Math.floor((issuedAt + lifetimeMs) / 1000) };
-  };
-  const client = {
-    refreshSession: vi.fn(async (_refreshJwt: string) => issue()),
-    signOut: vi.fn(async () => {}),
-    signOutAll: vi.fn(async () => {}),
-  } satisfies SessionKeeperClient;
-  return { client, issue };
-}
 
 beforeEach(() => {
   vi.useFakeTimers();

@@ -3,22 +3,10 @@
 // refresh 50 s early gets it 50 s early; one who asks for what the 30 s floor between refreshes cannot give
 // is told once, on the console, what happens instead.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSessionKeeper, type Session, type SessionKeeperClient } from '../../src/index.js';
-import { jwt, SESSION_MS } from './session-jwt.js';
+import { createSessionKeeper } from '../../src/index.js';
+import { server as skewedServer, SESSION_MS } from './session-jwt.js';
 
-function server(lifetimeMs: number) {
-  let n = 0;
-  const issue = (): Session => {
-    n++;
-    return { sessionJwt: jwt(n, lifetimeMs), refreshJwt: `refresh-${n}`, sessionExpiration: Math.floor((Date.now() + lifetimeMs) / 1000) };
-  };
-  const client = {
-    refreshSession: vi.fn(async (_refreshJwt: string) => issue()),
-    signOut: vi.fn(async () => {}),
-    signOutAll: vi.fn(async () => {}),
-  } satisfies SessionKeeperClient;
-  return { client, issue };
-}
+const server = (lifetimeMs: number) => skewedServer(0, lifetimeMs);
 
 let warn: ReturnType<typeof vi.spyOn>;
 beforeEach(() => {
