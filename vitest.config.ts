@@ -40,8 +40,11 @@ export default defineConfig({
         },
         // Worker threads start faster than the default child processes: about a third less CPU for this layer.
         // maxConcurrency: http-faults runs its 11 methods' cases at once (each case waits on real silence
-        // for its timeout; 5 at a time made that file ~15 s of waiting).
-        test: { name: 'unit', environment: 'node', pool: 'threads', include: ['test/**/*.test.ts'], exclude: LAYERED, maxConcurrency: 12 },
+        // for its timeout; 5 at a time made that file ~15 s of waiting). isolate: false reuses a worker across
+        // files instead of starting one per file: half the CPU of this layer (user CPU 43 s -> 23 s on
+        // 2026-12-03); every file sets up and restores what it changes (fake timers, msw, spies), and the layer
+        // passed with the files in shuffled order too (--sequence.shuffle.files).
+        test: { name: 'unit', environment: 'node', pool: 'threads', include: ['test/**/*.test.ts'], exclude: LAYERED, maxConcurrency: 12, isolate: false },
       },
       {
         extends: true,

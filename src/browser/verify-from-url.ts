@@ -1,5 +1,5 @@
 import type { EnchantedLinkClient } from '../client/enchanted-link-client.js';
-import { BINDING_PARAM } from '../client/binding.js';
+import { BINDING_PARAM } from '../protocol/paths.js';
 import { readBindingFromUrl, readTokenFromUrl } from '../client/read-token-from-url.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { WrongDeviceError } from '../errors/wrong-device-error.js';

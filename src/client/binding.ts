@@ -2,12 +2,7 @@
 // verify page can tell whether the browser that opened a link is the one that asked for it (§17 of the spec,
 // guides/security.md). The waiting side keeps it: the client, for its `pollSession`, and `LinkSent.binding`
 // for a server that serves the verify page itself.
-
-/**
- * The query parameter that carries the binding in the emailed link, beside Descope's `t`:
- * `https://app.example.com/verify?el_binding=…&t=…`. Prefixed so it cannot clash with an app's own.
- */
-export const BINDING_PARAM = 'el_binding';
+import { BINDING_PARAM } from '../protocol/paths.js';
 
 /** A new binding: 192 random bits as 32 base64url characters (no padding), safe in a query as is. */
 export function newBinding(): string {

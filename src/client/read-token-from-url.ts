@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
-import { BINDING_PARAM } from './binding.js';
+import { BINDING_PARAM } from '../protocol/paths.js';
 
 /**
  * Reads the link token (the `t` query parameter) from the URL the user's click opened.

@@ -33,3 +33,10 @@ export const PATHS = {
  * @category Testing
  */
 export type EndpointPath = (typeof PATHS)[keyof typeof PATHS];
+
+/**
+ * The query parameter each send adds to the redirect URL with the sign-in's binding (ours, not Descope's:
+ * Descope appends `t` after it): `https://app.example.com/verify?el_binding=…&t=…`. Prefixed so it cannot
+ * clash with an app's own parameters.
+ */
+export const BINDING_PARAM = 'el_binding';

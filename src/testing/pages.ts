@@ -1,6 +1,6 @@
 // The two HTML pages of the emulator: what a link opens, and the outbox for humans.
 // Self-contained (inline style and script, no imports) so they work from the HTTP server as is.
-import { PATHS } from '../protocol/paths.js';
+import { BINDING_PARAM, PATHS } from '../protocol/paths.js';
 import type { EmulatorEmail } from './types.js';
 
 /** What a page is rendered from. */
@@ -54,6 +54,7 @@ function verifyPage({ projectId }: PageContext): string {
   const token = url.searchParams.get('t');
   // The token is a credential: keep it out of the history, bookmarks and screenshots.
   url.searchParams.delete('t');
+  url.searchParams.delete(${scriptLiteral(BINDING_PARAM)}); // the sign-in's binding, added by the SDK's send
   history.replaceState(null, '', url.pathname + url.search + url.hash);
   if (!token) return show('This link has no token', 'Open the link from the email again.');
   button.addEventListener('click', async (event) => {
