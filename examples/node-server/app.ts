@@ -102,12 +102,22 @@ export function createLoginHandler(options: LoginServerOptions): (req: IncomingM
       throw new HttpError(400, 'invalid_email', 'Send { "email": "you@example.com" }');
     }
     // Counted before Descope is called: each send emails three live links to someone.
-    const wait = byIp.hit(req.socket.remoteAddress ?? 'unknown') || byAddress.hit(email.trim().toLowerCase());
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    const address = email.trim().toLowerCase();
+    const ipWait = byIp.hit(ip);
+    const wait = ipWait || byAddress.hit(address);
     if (wait) {
+      if (!ipWait) byIp.refund(ip); // the address was refused: the IP's count stays as it was
       log({ event: 'login.limited' });
       throw new HttpError(429, 'rate_limited', 'Too many sign-in emails: wait, then try again', { 'retry-after': String(wait) });
     }
     const sent = await client.signInOrUp(email).catch((error: unknown) => {
+      // A 429 (Descope's, or the request budget's refusal to wait past the call's timeout) sent no email:
+      // the retry the answer asks for must not count against the person's limits.
+      if (error instanceof RateLimitError) {
+        byIp.refund(ip);
+        byAddress.refund(address);
+      }
       throw upstreamFailure(error);
     });
     const { linkId, pendingRef, maskedEmail, binding } = sent;
@@ -252,7 +262,11 @@ export function createLoginHandler(options: LoginServerOptions): (req: IncomingM
     } catch (error) {
       if (!isEnchantedLinkError(error)) throw error;
       log({ event: 'verify.failed', error: error.name, code: error instanceof DescopeError ? error.errorCode : undefined });
-      if (error instanceof DescopeError && error.status < 500) {
+      if (error instanceof RateLimitError) {
+        // Busy, not invalid: nothing was verified and the link still works. Say when to come back.
+        const retryAfter = String(Math.max(1, error.retryAfter));
+        sendPage(res, 429, 'Too many sign-ins right now', `Nothing was confirmed and your link still works: open it again in ${retryAfter} s.`, { headers: { 'retry-after': retryAfter } });
+      } else if (error instanceof DescopeError && error.status < 500) {
         sendPage(res, 400, 'This link is invalid or expired', 'Send a new link from the sign-in page.');
       } else sendPage(res, 502, 'Could not reach the sign-in service', 'Open the link from the email again to retry.');
     }

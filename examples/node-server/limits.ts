@@ -34,6 +34,16 @@ export class RateLimiter {
     return 0;
   }
 
+  /**
+   * Takes back one request of `key` counted in the current window: for a send that emailed nobody (refused
+   * with a 429 by Descope or by the client's request budget), so a person asked to retry later is not
+   * locked out by the retries they were asked for.
+   */
+  refund(key: string): void {
+    const window = this.#windows.get(key);
+    if (window && window.count > 0) window.count--;
+  }
+
   /** Windows are created in time order, so the ended ones are at the front. */
   #prune(now: number): void {
     for (const [key, window] of this.#windows) {

@@ -126,7 +126,13 @@ async function rush(requestBudget: RequestBudget) {
             return request(handler, 'POST', '/verify', { t: field('t'), binding: field('binding'), csrf: field('csrf'), number: sent?.linkId ?? '' }, 'form', { cookie });
           };
           // "Could not reach the sign-in service, open the link again": the user does, once, a minute later.
+          // "Too many sign-ins right now" (429: the budget would not get the verify a turn within its
+          // timeout, so nothing was sent): the page says when to open the link again, and the user does.
           let verified = await confirm();
+          while (verified.status === 429) {
+            await new Promise((resolve) => setTimeout(resolve, Number(verified.headers['retry-after'] ?? 60) * 1000));
+            verified = await confirm();
+          }
           if (verified.status === 502) {
             await new Promise((resolve) => setTimeout(resolve, 60_000));
             verified = await confirm();
@@ -153,24 +159,33 @@ async function rush(requestBudget: RequestBudget) {
 }
 
 describe('examples/node-server in a rush of 200 sign-ins', () => {
-  it('signs everyone in and never meets the rate limit with the default budget', { timeout: 120_000 }, async () => {
+  it('signs most in, the rest only outlived by their links, and never meets the rate limit with the default budget', { timeout: 120_000 }, async () => {
     const outcomes = await rush(new RequestBudget());
-    expect(outcomes.filter((o) => o.status !== 'signed_in')).toEqual([]);
+    // Fair turns (issue 22) give the waiting polls at least every other turn, so sends and verifies get at
+    // least half of the 90 a minute: over a link's 5 minutes, turns for at least ~110 sends with their
+    // verifies, so at least half the rush signs in whatever the order (measured: 175 of 200). The others'
+    // links outlive the wait; no other failure, and the budget keeps Descope from ever answering 429.
+    const failed = outcomes.filter((o) => o.status !== 'signed_in');
+    expect(failed.length).toBeLessThanOrEqual(USERS / 2);
+    for (const outcome of failed) expect(outcome.status).toBe('status 404 unknown_login');
     expect(limitedAt()).toEqual([]);
     // The budget, not luck: the emulator saw the sends, verifies and polls, at most 90 in any minute.
     expect(emu.requests.filter((r) => r.path === PATHS.pendingSession).length).toBeGreaterThan(USERS);
   });
 
-  it('with a budget above the real limit, meets at most one 429 per Retry-After window and signs in nearly everyone', { timeout: 120_000 }, async () => {
+  it('with a budget above the real limit, meets at most one 429 per paused window and signs in most', { timeout: 120_000 }, async () => {
     // As if pending-session had Descope's higher limit for excluded endpoints (1,000 per 10 s): it does not here.
     const outcomes = await rush(new RequestBudget({ requests: 1_000, windowMs: 10_000 }));
-    // Each 429 costs every sign-in a minute, so a few links outlive the login's 5 minutes; no other failure.
+    // Each 429 costs every sign-in a minute, so some links outlive the login's 5 minutes (measured: 15 of
+    // 200 with fair turns); at least half sign in, as above, and no other failure.
     const failed = outcomes.filter((o) => o.status !== 'signed_in');
-    expect(failed.length).toBeLessThanOrEqual(USERS * 0.05);
+    expect(failed.length).toBeLessThanOrEqual(USERS / 2);
     for (const outcome of failed) expect(outcome.status).toBe('status 404 unknown_login');
     const limited = limitedAt();
     expect(limited.length).toBeGreaterThan(0);
     const gaps = limited.slice(1).map((t, i) => t - (limited[i] as number));
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(LIMIT.blockMs);
+    // The shared pause obeys Retry-After up to one of the budget's windows (issue 22: a hostile Retry-After
+    // cannot stop every caller for longer), here 10 s: never two 429s closer than that.
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(Math.min(LIMIT.blockMs, 10_000));
   });
 });
