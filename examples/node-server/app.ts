@@ -104,10 +104,9 @@ export function createLoginHandler(options: LoginServerOptions): (req: IncomingM
     // Counted before Descope is called: each send emails three live links to someone.
     const ip = req.socket.remoteAddress ?? 'unknown';
     const address = email.trim().toLowerCase();
-    const ipWait = byIp.hit(ip);
-    const wait = ipWait || byAddress.hit(address);
+    // A refused attempt counts against the IP address all the same (many addresses tried from one IP).
+    const wait = byIp.hit(ip) || byAddress.hit(address);
     if (wait) {
-      if (!ipWait) byIp.refund(ip); // the address was refused: the IP's count stays as it was
       log({ event: 'login.limited' });
       throw new HttpError(429, 'rate_limited', 'Too many sign-in emails: wait, then try again', { 'retry-after': String(wait) });
     }
