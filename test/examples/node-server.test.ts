@@ -9,7 +9,7 @@ import { LoginStore } from '../../examples/node-server/logins.js';
 import { PATHS } from '../../src/protocol/paths.js';
 import { createEmulator, type EmulatorServer } from '../../src/testing/index.js';
 import { openConfirmPage, postVerify } from './confirm-link.js';
-import { unlimitedBudget } from '../helpers/fixtures.js';
+import { fastUnlimitedBudget, unlimitedBudget } from '../helpers/fixtures.js';
 
 const emulator = createEmulator();
 let emulatorServer: EmulatorServer;
@@ -402,6 +402,34 @@ describe('examples/node-server CSRF across instances and time', () => {
 });
 
 describe('examples/node-server POST /login limits', () => {
+  it('a send that met a 429 sends nothing and is not counted; a verify that met one says "try again" and the link still works', async () => {
+    // Its own client on a fast clock: the 6 s pause a 429 asks for passes in 0.6 s.
+    const client = new EnchantedLinkClient({ projectId: emulator.projectId, baseUrl: emulatorServer.url, redirectUrl: `${appUrl}/verify`, ...fastUnlimitedBudget() });
+    const busy = await startApp({ client, loginLimits: { perAddress: 1 } });
+    try {
+      const send = () => fetch(`${busy.url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"barbara@example.com"}' });
+      emulator.injectFault({ type: 'rate-limit', retryAfter: 6 }, { path: PATHS.signInOrUp });
+      const turnedAway = await send();
+      expect(turnedAway.status).toBe(429);
+      expect(turnedAway.headers.get('retry-after')).toBe('6');
+      // The retry it asked for is the address's one send of the window: the 429 was not counted.
+      const sent = await send();
+      expect(sent.status).toBe(200);
+      const { linkId } = (await sent.json()) as { linkId: string };
+      const link = emulator.lastEmail('barbara@example.com')!.links.find(({ correct }) => correct)!;
+      const page = await openConfirmPage(link.url.replace(appUrl, busy.url));
+      emulator.injectFault({ type: 'rate-limit', retryAfter: 6 }, { path: PATHS.verify });
+      const busyAnswer = await postVerify(busy.url, { ...page.fields, number: linkId }, { cookie: page.cookie });
+      expect(busyAnswer.status).toBe(429);
+      expect(busyAnswer.headers.get('retry-after')).toBe('6');
+      expect(await busyAnswer.text()).toContain('your link still works');
+      const again = await postVerify(busy.url, { ...page.fields, number: linkId }, { cookie: page.cookie });
+      expect(again.status).toBe(200);
+    } finally {
+      await busy.close();
+    }
+  });
+
   it('limits sends per email address and per IP address with 429 and Retry-After, before calling Descope', async () => {
     // A refused send counts against the IP address too: it is an attempt all the same.
     const limited = await startApp({ loginLimits: { perAddress: 2, perIp: 4, windowMs: 60_000 } });
