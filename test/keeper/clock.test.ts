@@ -1,7 +1,8 @@
 // The keeper against wrong clocks and hostile answers: refreshes are timed from the session's own lifetime
 // counted from its receipt, never from the device clock against the server's times, with a floor between
 // refreshes and a backoff after failures. Fake timers; the "server" issues sessions on its own clock.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { useFakeTime } from '../helpers/fake-time.js';
 import { createSessionKeeper, DescopeError } from '../../src/index.js';
 import { MIN_REFRESH_INTERVAL_MS } from '../../src/keeper/state.js';
 import { jwt, server, SESSION_MS } from './session-jwt.js';
@@ -9,14 +10,7 @@ import { jwt, server, SESSION_MS } from './session-jwt.js';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(new Date('2026-12-01T12:00:00Z'));
-});
-afterEach(() => {
-  expect(vi.getTimerCount()).toBe(0);
-  vi.useRealTimers();
-});
+useFakeTime();
 
 describe('a device clock that is off', () => {
   it.each([

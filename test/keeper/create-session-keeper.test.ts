@@ -1,6 +1,7 @@
 // The session keeper outside a page (no document): timing, failures, storage, sign-out. Across tabs:
 // create-session-keeper.tabs.test.ts.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { useFakeTime } from '../helpers/fake-time.js';
 import {
   createSessionKeeper,
   DescopeError,
@@ -52,14 +53,7 @@ function mapStorage(): SessionStorageLike & { values: Map<string, string> } {
 
 const jwtOf = (state: SessionKeeperSnapshot) => (state.status === 'signed-in' ? tagOf(state.session.sessionJwt) : undefined);
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(new Date('2026-12-01T12:00:00Z'));
-});
-afterEach(() => {
-  expect(vi.getTimerCount()).toBe(0);
-  vi.useRealTimers();
-});
+useFakeTime();
 
 describe('createSessionKeeper', () => {
   it('refreshes a minute before sessionExpiration, keeping the refresh JWT when the answer has none', async () => {

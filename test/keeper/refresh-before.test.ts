@@ -3,21 +3,19 @@
 // refresh 50 s early gets it 50 s early; one who asks for what the 30 s floor between refreshes cannot give
 // is told once, on the console, what happens instead.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { useFakeTime } from '../helpers/fake-time.js';
 import { createSessionKeeper } from '../../src/index.js';
 import { server as skewedServer, SESSION_MS } from './session-jwt.js';
 
 const server = (lifetimeMs: number) => skewedServer(0, lifetimeMs);
 
 let warn: ReturnType<typeof vi.spyOn>;
+useFakeTime();
 beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(new Date('2026-12-01T12:00:00Z'));
   warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
 });
 afterEach(() => {
-  expect(vi.getTimerCount()).toBe(0);
   warn.mockRestore();
-  vi.useRealTimers();
 });
 
 describe('refreshBeforeMs', () => {
