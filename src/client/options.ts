@@ -35,7 +35,9 @@ const CLIENT: Spec = {
   headers: assertHeaders,
   onEvent: assertFunction,
   // A RequestBudget, duck-typed: `instanceof` would pull its code into every bundle, used or not.
-  requestBudget: (value, name) => void (typeof (value as { take?: unknown } | null)?.take === 'function' || fail(name, 'expected a RequestBudget')),
+  requestBudget: (value, name) => {
+    if (typeof (value as { take?: unknown } | null)?.take !== 'function') fail(name, 'expected a RequestBudget');
+  },
 };
 export const POLL: Spec = {
   ...CALL,

@@ -30,7 +30,9 @@ const EMULATOR: Spec = {
   now: assertFunction,
   onEmail: assertFunction,
   rotateRefreshJwt: assertBoolean,
-  rateLimit: (value, argument) => void (value === false || checkOptions(value as object, RATE_LIMIT, argument)),
+  rateLimit: (value, argument) => {
+    if (value !== false) checkOptions(value as object, RATE_LIMIT, argument);
+  },
 };
 
 /** `options`, checked. */

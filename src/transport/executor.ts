@@ -39,7 +39,12 @@ export function createExecutor(config: TransportConfig, budget: RequestBudget): 
     const { signal, poll } = call;
     // Observed: whether the turn queued, and whether behind a 429's pause, for the `wait` event.
     let queued: { since: number; paused: boolean } | undefined;
-    const onWait = watch && ((ms: number, paused?: boolean) => void ((queued = { since: clock.now(), paused: paused === true }), poll?.onWait(ms)));
+    const onWait = watch
+      ? (ms: number, paused?: boolean) => {
+          queued = { since: clock.now(), paused: paused === true };
+          poll?.onWait(ms);
+        }
+      : undefined;
     try {
       await budget.take(poll ? { signal, key: poll.key, onWait: onWait ?? poll.onWait } : { signal, maxWait: Math.max(0, deadline - clock.now()), onWait });
       if (queued) watch?.turned(attempt, queued.since, queued.paused);

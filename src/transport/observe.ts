@@ -36,7 +36,7 @@ export function factsOf(error: unknown, aborted: boolean): ErrorFacts & { outcom
   const name = (error as { name?: unknown } | null)?.name;
   const facts: ErrorFacts & { outcome: AttemptOutcome; retryAfterMs?: number } = {
     outcome: classify(error),
-    errorType: typeof name == 'string' && NAME.test(name) ? name : 'Error',
+    errorType: typeof name === 'string' && NAME.test(name) ? name : 'Error',
   };
   if (error instanceof HttpError) Object.assign(facts, { httpStatus: error.status });
   if (error instanceof DescopeError && CODE.test(error.errorCode)) Object.assign(facts, { errorCode: error.errorCode });
@@ -57,8 +57,8 @@ const VALUE = /^[\t\x20-\x7e]*$/;
 
 /** A listener's `headersFor` answer, kept to well-formed headers the SDK does not set itself. */
 export function extraHeaders(headers: Record<string, string> | undefined): Record<string, string> | undefined {
-  if (!headers || typeof headers != 'object') return undefined;
-  const kept = Object.entries(headers).filter(([name, value]) => TOKEN.test(name) && !OWN.test(name) && typeof value == 'string' && VALUE.test(value));
+  if (!headers || typeof headers !== 'object') return undefined;
+  const kept = Object.entries(headers).filter(([name, value]) => TOKEN.test(name) && !OWN.test(name) && typeof value === 'string' && VALUE.test(value));
   return kept.length > 0 ? Object.fromEntries(kept) : undefined;
 }
 

@@ -41,7 +41,7 @@ export function fromThrown(path: string, host: string, error: unknown, timedOut:
   if (timedOut) return new RequestTimeoutError(path, timedOut);
   // undici: TypeError('fetch failed') whose cause has the code; Bun and Deno put it on the error itself.
   const { code } = ((error as { cause?: { code?: unknown } })?.cause ?? error ?? {}) as { code?: unknown };
-  return new NetworkError(path, host, typeof code == 'string' && /^[A-Z][A-Z\d_]+$/.test(code) ? code : undefined, error);
+  return new NetworkError(path, host, typeof code === 'string' && /^[A-Z][A-Z\d_]+$/.test(code) ? code : undefined, error);
 }
 
 /** `JSON.parse` that reports instead of throwing; the body text itself never goes into the issue. */

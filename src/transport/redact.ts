@@ -21,8 +21,8 @@ const MIN_LENGTH = 8;
 /** The strings to redact: each credential, and a JWT's payload and signature alone (a server may echo a part). */
 export function secretsOf({ body, refreshJwt, headerValues }: Credentials): string[] {
   const values = [...headerValues, refreshJwt, body?.pendingRef, body?.token, body?.pkceVerifier];
-  const parts = typeof refreshJwt == 'string' ? refreshJwt.split('.').slice(1) : [];
-  return [...values, ...parts].filter((s): s is string => typeof s == 'string' && s.length >= MIN_LENGTH);
+  const parts = typeof refreshJwt === 'string' ? refreshJwt.split('.').slice(1) : [];
+  return [...values, ...parts].filter((s): s is string => typeof s === 'string' && s.length >= MIN_LENGTH);
 }
 
 export function redact(text: string, secrets: readonly string[]): string {
@@ -50,11 +50,11 @@ function leaks(root: unknown, secrets: readonly string[]): boolean {
   const stack: Array<[unknown, number]> = [[root, 0]];
   while (stack.length > 0) {
     const [value, depth] = stack.pop()!;
-    if (typeof value == 'string') {
+    if (typeof value === 'string') {
       if (secrets.some((secret) => value.includes(secret))) return true;
       continue;
     }
-    if (!value || (typeof value != 'object' && typeof value != 'function') || seen.has(value)) continue;
+    if (!value || (typeof value !== 'object' && typeof value !== 'function') || seen.has(value)) continue;
     if (depth > MAX_DEPTH || seen.size >= MAX_NODES) return true;
     seen.add(value);
     for (const child of children(value)) stack.push([child, depth + 1]);
@@ -69,16 +69,16 @@ function children(value: object): unknown[] {
     const descriptor = Object.getOwnPropertyDescriptor(value, key);
     // Getters are not run (they could throw or have effects); `util.inspect` does not run them either.
     if (descriptor && 'value' in descriptor) out.push(descriptor.value);
-    if (typeof key == 'string') out.push(key);
+    if (typeof key === 'string') out.push(key);
   }
   if (value instanceof Error) out.push(value.message, value.stack, value.cause, value.name);
-  if (typeof Headers != 'undefined' && value instanceof Headers) for (const [name, field] of value) out.push(name, field);
+  if (typeof Headers !== 'undefined' && value instanceof Headers) for (const [name, field] of value) out.push(name, field);
   return out;
 }
 
 function copy(value: unknown, secrets: readonly string[], depth: number): unknown {
-  if (typeof value == 'string') return redact(value, secrets);
-  if (!(value instanceof Error)) return typeof value == 'object' && value !== null ? '[redacted object]' : value;
+  if (typeof value === 'string') return redact(value, secrets);
+  if (!(value instanceof Error)) return typeof value === 'object' && value !== null ? '[redacted object]' : value;
   const message = redact(String(value.message), secrets);
   const cut = depth >= MAX_DEPTH;
   const errors = (value as { errors?: unknown }).errors;
@@ -86,7 +86,7 @@ function copy(value: unknown, secrets: readonly string[], depth: number): unknow
     Array.isArray(errors) && !cut ? new AggregateError(errors.slice(0, 50).map((e) => copy(e, secrets, depth + 1)), message) : new Error(message);
   clean.name = redact(String(value.name), secrets);
   const { code } = value as { code?: unknown };
-  if (typeof code == 'string') clean.code = redact(code, secrets);
+  if (typeof code === 'string') clean.code = redact(code, secrets);
   if (value.cause !== undefined) clean.cause = cut ? '[cause chain cut: too deep]' : copy(value.cause, secrets, depth + 1);
   return clean;
 }

@@ -66,9 +66,14 @@ interface Turn {
 
 /** How {@link RequestBudgetOptions} are checked (the one options checker, `options/check-options.ts`). */
 const BUDGET: Spec = {
-  requests: (value, name) => void ((value as number) > 0 && (Number.isInteger(value) || value === Number.POSITIVE_INFINITY) || fail(name, 'expected a positive whole number or Infinity')),
+  requests: (value, name) => {
+    const wholeOrInfinite = Number.isInteger(value) || value === Number.POSITIVE_INFINITY;
+    if (!wholeOrInfinite || (value as number) <= 0) fail(name, 'expected a positive whole number or Infinity');
+  },
   windowMs: assertDelay,
-  maxQueued: (value, name) => void ((Number.isInteger(value) && (value as number) >= 0) || fail(name, 'expected a whole number, 0 or more')),
+  maxQueued: (value, name) => {
+    if (!Number.isInteger(value) || (value as number) < 0) fail(name, 'expected a whole number, 0 or more');
+  },
   clock: withMethods('now', 'setTimeout', 'clearTimeout'),
 };
 
