@@ -22,7 +22,15 @@ const at = (file) => JSON.stringify(join(DIST, file));
  * stay in a bundle that does not call the kit. 0.9 KB for validator-only apps was judged cheaper than a
  * second server entry (a Worker that checks sessions usually also serves the flow).
  */
-export const ENTRY_BUDGET = { server: Math.ceil(28_692 * 1.05), kit: Math.ceil(38_268 * 1.05), testing: Math.ceil(15_839 * 1.05), msw: Math.ceil(15_850 * 1.05) };
+export const ENTRY_BUDGET = {
+  server: Math.ceil(28_692 * 1.05),
+  kit: Math.ceil(38_268 * 1.05),
+  testing: Math.ceil(15_839 * 1.05),
+  msw: Math.ceil(15_850 * 1.05),
+  // enchanted-link/redis (issue 24): the kit's store and the fleet-wide budget store, their Lua scripts and
+  // the shared argument checks; `redis` itself is the app's (typed by shape, never imported).
+  redis: Math.ceil(1_348 * 1.05),
+};
 
 const USES = {
   server: `
@@ -43,6 +51,10 @@ export default { fetch: (request) => kit.handle(request) };
 import { createEmulator } from ${at('testing.js')};
 const emulator = createEmulator({ users: [{ loginId: 'ada@example.com' }] });
 export const { fetch, click, lastEmail } = emulator;
+`,
+  redis: `
+import { RedisStore } from ${at('redis.js')};
+export const store = (client) => new RedisStore(client);
 `,
   msw: `
 import { emulatorHandlers } from ${at('testing-msw.js')};
@@ -70,5 +82,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error(`size budget exceeded: ${over.join(', ')}`);
     process.exit(1);
   }
-  console.log('size budget ok: server and testing entries (min+gzip)');
+  console.log('size budget ok: server, testing and redis entries (min+gzip)');
 }
