@@ -35,6 +35,7 @@ export default defineConfig({
             'enchanted-link/testing': resolve('src/testing/index.ts'),
             'enchanted-link/server': resolve('src/server/index.ts'),
             'enchanted-link/opentelemetry': resolve('src/opentelemetry/index.ts'),
+            'enchanted-link/redis': resolve('src/redis/index.ts'),
             'enchanted-link': resolve('src/index.ts'),
           },
         },

@@ -15,7 +15,14 @@ const at = (file) => JSON.stringify(join(DIST, file));
  * 15,850 B. The server entry is jose's JWS verification and JWK import, zod/mini and ky for the key fetch;
  * the testing entry is the emulator with its signing keys (Web Crypto) and pages, which only tests load.
  */
-export const ENTRY_BUDGET = { server: Math.ceil(27_409 * 1.05), testing: Math.ceil(15_839 * 1.05), msw: Math.ceil(15_850 * 1.05) };
+export const ENTRY_BUDGET = {
+  server: Math.ceil(27_409 * 1.05),
+  testing: Math.ceil(15_839 * 1.05),
+  msw: Math.ceil(15_850 * 1.05),
+  // enchanted-link/redis (issue 24): the kit's store and the fleet-wide budget store, their Lua scripts and
+  // the shared argument checks; `redis` itself is the app's (typed by shape, never imported).
+  redis: Math.ceil(1_348 * 1.05),
+};
 
 const USES = {
   server: `
@@ -30,6 +37,10 @@ export default { async fetch(request) {
 import { createEmulator } from ${at('testing.js')};
 const emulator = createEmulator({ users: [{ loginId: 'ada@example.com' }] });
 export const { fetch, click, lastEmail } = emulator;
+`,
+  redis: `
+import { RedisStore } from ${at('redis.js')};
+export const store = (client) => new RedisStore(client);
 `,
   msw: `
 import { emulatorHandlers } from ${at('testing-msw.js')};
@@ -56,5 +67,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error(`size budget exceeded: ${over.join(', ')}`);
     process.exit(1);
   }
-  console.log('size budget ok: server and testing entries (min+gzip)');
+  console.log('size budget ok: server, testing and redis entries (min+gzip)');
 }

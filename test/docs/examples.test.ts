@@ -16,6 +16,7 @@ const SOURCES: Record<string, string> = {
   'enchanted-link/testing': '../../src/testing/index.js',
   'enchanted-link/testing/msw': '../../src/testing/msw.js',
   'enchanted-link/server': '../../src/server/index.js',
+  'enchanted-link/redis': '../../src/redis/index.js',
 };
 const names = await publicNames((entry) => import(SOURCES[entry]!) as Promise<Record<string, unknown>>);
 const diagnostics = new Map<string, string[]>();
