@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { pack, root, runAsync } from '../package/consumer.js';
 
 const example = join(root, 'examples/nextjs');
@@ -76,10 +76,12 @@ export async function prepareExample(): Promise<PrepareTimings> {
     rmSync(join(appFolder, entry), { recursive: true, force: true });
     cpSync(join(example, entry), join(appFolder, entry), { recursive: true });
   }
-  const sourceFiles = readdirSync(example, { recursive: true, encoding: 'utf8' })
-    .filter((file) => !NOT_SOURCES.has(file.split('/')[0]!))
+  const sourceFiles = readdirSync(example, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(example, join(entry.parentPath, entry.name)))
+    .filter((file) => !NOT_SOURCES.has(file.split(sep)[0]!))
     .sort();
-  const buildKey = sha256(tarball, ...sourceFiles.flatMap((file) => [file, existsSync(join(example, file)) ? readFileSyncSafe(join(example, file)) : '']));
+  const buildKey = sha256(tarball, ...sourceFiles.flatMap((file) => [file, readFileSync(join(example, file))]));
   if (!stamped('build', buildKey) || !existsSync(join(appFolder, '.next/BUILD_ID'))) {
     started = Date.now();
     await runAsync('nice', ['-n', '10', process.execPath, nextBin(), 'build'], appFolder, { NEXT_TELEMETRY_DISABLED: '1' }, 600_000);
@@ -87,15 +89,6 @@ export async function prepareExample(): Promise<PrepareTimings> {
     timings.buildMs = Date.now() - started;
   }
   return timings;
-}
-
-/** A file's bytes, or nothing for a folder. */
-function readFileSyncSafe(path: string): Buffer | string {
-  try {
-    return readFileSync(path);
-  } catch {
-    return '';
-  }
 }
 
 /** A TCP port free on 127.0.0.1 right now. */

@@ -12,7 +12,7 @@ import { usePlaywright } from '../browser/fixtures/playwright.js';
 import { prepareExample, startExample } from './nextjs-app.js';
 
 /** Short, so the test sees a session expire; the proxy refreshes it on the next page after that. */
-const SESSION_TTL_SECONDS = 3;
+const SESSION_TTL_SECONDS = 4;
 const WAIT = { timeout: 10_000 };
 
 async function start() {
@@ -118,7 +118,7 @@ describe('examples/nextjs (next build, next start, Chromium)', () => {
     const stalePage = await stale.newPage();
     await stalePage.goto(pw.app.url);
     await stalePage.locator('#email').waitFor(WAIT);
-    expect(requestsTo(PATHS.refresh)).toHaveLength(3); // the client's check above, and this one
+    expect(requestsTo(PATHS.refresh)).toHaveLength(3); // the proxy's first, the check above, and this one
     expect(await cookiesOf(stale)).toEqual({});
     await stale.close();
 
