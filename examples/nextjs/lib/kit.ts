@@ -1,5 +1,9 @@
-// The one place the server kit is made, from the environment. Every route handler, the proxy and the
-// server components import `getKit()` from here, so they share one kit (its in-memory store included).
+// The one place the server kit is made, from the environment: the route handlers, the proxy and the
+// server components all call `getKit()`. Next.js bundles proxy.ts apart from the app, so one process holds
+// two kits made from the same settings: the proxy's only reads and refreshes sessions (cookies and the
+// project's keys), while the sign-ins in progress live in the store of the routes' kit, which every
+// /auth route shares.
+import { logEvents } from 'enchanted-link';
 import { createServerKit, type ServerKit } from 'enchanted-link/server';
 
 /** The emulator's project ID and address, as `npm run emulator` (enchanted-link emulator) serves them. */
@@ -31,6 +35,8 @@ export function getKit(): ServerKit {
       secret: setting('AUTH_SECRET', 'development only: not a secret, never used in production'),
       // The origin browsers see: the kit checks Origin against it and points the emailed links at it.
       publicUrl: setting('PUBLIC_URL', 'http://localhost:3000'),
+      // DEBUG=1: what the kit and the SDK did, one line each (no token, JWT or address is ever in them).
+      ...(process.env.DEBUG ? { onEvent: logEvents() } : {}),
     });
   }
   return kit;
