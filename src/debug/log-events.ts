@@ -46,6 +46,10 @@ export function formatEvent(event: EnchantedLinkEvent): string {
       return `sign-out${event.everywhere ? ' everywhere' : ''} ${event.outcome}${event.errorType ? ` ${failure(event)}` : ''} in ${ms(event.durationMs)}`;
     case 'keys':
       return `keys (${event.reason}) ${event.outcome}${event.keys === undefined ? '' : `: ${event.keys}`}${event.errorType ? ` ${failure(event)}` : ''} in ${ms(event.durationMs)}`;
+    case 'kit': {
+      const facts = [event.signInId && `sign-in ${event.signInId}`, event.reason, event.rotated && 'rotated', event.errorType && failure(event)].filter(Boolean).join(', ');
+      return `kit ${event.step} ${event.outcome}${event.status ? ` ${event.status}` : ''}${facts ? ` (${facts})` : ''}`;
+    }
   }
 }
 

@@ -229,6 +229,10 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): EventListener
       case 'keys':
         pastSpan(`${NAME} keys`, event, { 'enchanted_link.keys.reason': event.reason, 'enchanted_link.keys.outcome': event.outcome, ...(event.keys !== undefined && { 'enchanted_link.keys.count': event.keys }), ...errorAttributes(event, event.outcome === 'failed') }, event.outcome === 'failed');
         return;
+      case 'kit':
+        // A kit step is one HTTP request of the app: its span is the framework's; the upstream calls it
+        // made are spans of their own (request-start … request-end).
+        return;
     }
   };
   if (propagateTraceContext) {

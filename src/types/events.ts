@@ -267,6 +267,89 @@ export interface KeysEvent extends EventBase, ErrorFacts {
 }
 
 /**
+ * The steps of a server kit (`createServerKit` from `enchanted-link/server`) that {@link KitEvent} reports:
+ * - `start`: `POST /start` (a send);
+ * - `status`: `POST /status` (the long-poll) ended;
+ * - `confirm-page`: `GET /confirm` (the page an emailed link opens; nothing is called upstream);
+ * - `confirm`: `POST /confirm` (the number check, then the verify);
+ * - `refresh`: a refresh from the refresh cookie (`POST /refresh`, or `authenticate()`);
+ * - `sign-out`: `POST /sign-out`;
+ * - `request`: a request that failed inside the kit (answered 500).
+ *
+ * @category Observability
+ */
+export type KitStep = 'start' | 'status' | 'confirm-page' | 'confirm' | 'refresh' | 'sign-out' | 'request';
+
+/**
+ * What a {@link KitStep} came to:
+ * - `start`: `sent`, `limited` (the kit's send limits: 429), `invalid` (no usable address) or `failed`;
+ * - `status`: `signed-in`, `pending` (nobody confirmed within the wait), `wrong-number` (someone typed a
+ *   wrong number on the confirm page: the sign-in is over), `expired`, `unknown` (no such handle),
+ *   `superseded` (a newer status request took over), `client-gone` (the request was aborted) or `failed`;
+ * - `confirm-page`: `shown`, `unknown-link` or `incomplete` (no token);
+ * - `confirm`: `verified`, `wrong-number`, `refused` (same-origin or CSRF check failed: see `reason`),
+ *   `unknown-link`, `rate-limited` or `failed`;
+ * - `refresh`: `refreshed`, `ended` (Descope refused the refresh JWT: cookies cleared), `no-session`,
+ *   `refused` (cross-origin) or `failed`;
+ * - `sign-out`: `confirmed`, `failed` (Descope did not confirm; the cookies are cleared all the same),
+ *   `local` (no refresh cookie) or `refused` (cross-origin);
+ * - `request`: `failed`.
+ *
+ * @category Observability
+ */
+export type KitOutcome =
+  | 'sent'
+  | 'limited'
+  | 'invalid'
+  | 'failed'
+  | 'signed-in'
+  | 'pending'
+  | 'wrong-number'
+  | 'expired'
+  | 'unknown'
+  | 'superseded'
+  | 'client-gone'
+  | 'shown'
+  | 'unknown-link'
+  | 'incomplete'
+  | 'verified'
+  | 'refused'
+  | 'rate-limited'
+  | 'refreshed'
+  | 'ended'
+  | 'no-session'
+  | 'confirmed'
+  | 'local';
+
+/**
+ * A server kit step settled (`enchanted-link/server`'s `createServerKit`). Like every event it holds no
+ * credential (no handle, link token, `pendingRef` or JWT) and no email or IP address: `signInId` is a
+ * short prefix of the HMAC the kit files the sign-in under, enough to follow one sign-in through the
+ * events of every instance, useless to anyone reading them.
+ *
+ * @category Observability
+ */
+export interface KitEvent extends EventBase, ErrorFacts {
+  /** The event's name. */
+  readonly type: 'kit';
+  /** Which step; see {@link KitStep}. */
+  readonly step: KitStep;
+  /** What it came to; see {@link KitOutcome}. */
+  readonly outcome: KitOutcome;
+  /** The HTTP status the kit answered with (0 when it answered nothing: `authenticate()`). */
+  readonly status: number;
+  /** The sign-in it concerns (12 characters), for `start`, `status`, `confirm-page` and `confirm`. */
+  readonly signInId?: string;
+  /**
+   * Why a request was refused: `csrf`, `cross_origin` or `no_origin` (`confirm`, `refresh`, `sign-out`);
+   * for `sign-out`, `everywhere` when every session of the user was ended.
+   */
+  readonly reason?: string;
+  /** `refresh` only: whether Descope rotated the refresh JWT. */
+  readonly rotated?: boolean;
+}
+
+/**
  * Every event the SDK reports to an {@link EventListener}; narrow it on `type`.
  *
  * @category Observability
@@ -281,7 +364,8 @@ export type EnchantedLinkEvent =
   | SignInEvent
   | RefreshEvent
   | SignOutEvent
-  | KeysEvent;
+  | KeysEvent
+  | KitEvent;
 
 /**
  * Receives the SDK's events: `onEvent` of {@link ClientOptions}, {@link SignInFlowOptions},

@@ -85,6 +85,7 @@ declare const client: main.EnchantedLinkClient;
 declare const emulator: testing.Emulator;
 declare const emu: testing.Emulator;
 declare const sessions: server.SessionValidator;
+declare const kit: server.ServerKit;
 declare const request: Request;
 declare const pendingRef: string;
 declare const token: string;
@@ -98,6 +99,7 @@ declare const cancelButton: HTMLButtonElement;
 declare function showMessage(text: string): void;
 declare function render(text: string): void;
 declare function report(name: string): void;
+declare function next(): Promise<Response>;
 `;
 
 /** What a TSDoc example of the React entry may also use. */

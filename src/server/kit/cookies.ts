@@ -1,0 +1,61 @@
+// The kit's cookies. All `__Host-`: browsers accept such a cookie only with `Secure`, `Path=/` and no
+// `Domain`, so no sibling subdomain can set or overwrite it, and clearing it needs exactly these
+// attributes. `HttpOnly`: no script of the page reads a JWT. `SameSite=Strict`: another site's page never
+// makes the browser send them. (Browsers accept `Secure` cookies on http://localhost and http://127.0.0.1.)
+import type { Session } from '../../types/session.js';
+
+/** The session JWT's cookie (Descope's default name `DS`, with the `__Host-` prefix). */
+export const SESSION_COOKIE = '__Host-DS';
+/** The refresh JWT's cookie (Descope's default name `DSR`, with the `__Host-` prefix). */
+export const REFRESH_COOKIE = '__Host-DSR';
+/** The random id of the browser that opened a confirm page: the CSRF token is bound to it. */
+export const BROWSER_COOKIE = '__Host-confirm-browser';
+
+const ATTRIBUTES = 'Path=/; HttpOnly; Secure; SameSite=Strict';
+// Values come from upstream: refuse anything that could end the attribute or the header early.
+const SAFE_VALUE = /^[\w.~+/=-]+$/;
+
+/** A `Set-Cookie` value for `name`, living `maxAgeSeconds`. */
+export const setCookie = (name: string, value: string, maxAgeSeconds: number): string =>
+  `${name}=${value}; ${ATTRIBUTES}; Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`;
+
+/** The `Set-Cookie` value that deletes `name`: the same name and attributes, `Max-Age=0`. */
+export const clearCookie = (name: string): string => `${name}=; ${ATTRIBUTES}; Max-Age=0`;
+
+/** Both session cookies cleared: a session that ended, a sign-out. */
+export const CLEAR_SESSION = [clearCookie(SESSION_COOKIE), clearCookie(REFRESH_COOKIE)];
+
+/**
+ * The cookies a session is handed over in: the session JWT until its expiry (`sessionExpiration`, Unix
+ * seconds; the emulator's and Descope's 10 minutes by default) and, when the answer has one, the refresh
+ * JWT for the session's `cookieMaxAge` (or until its `cookieExpiration`). The session's `cookieDomain` and
+ * `cookiePath` are not used: `__Host-` forbids them. A value that is no JWT is not set.
+ */
+export function sessionCookies(session: Session, nowMs: number): string[] {
+  const cookies: string[] = [];
+  const { sessionJwt, refreshJwt, sessionExpiration, cookieMaxAge, cookieExpiration } = session;
+  if (SAFE_VALUE.test(sessionJwt)) {
+    const seconds = sessionExpiration !== undefined && Number.isFinite(sessionExpiration) ? sessionExpiration - nowMs / 1000 : 600;
+    cookies.push(setCookie(SESSION_COOKIE, sessionJwt, seconds));
+  }
+  if (refreshJwt && SAFE_VALUE.test(refreshJwt)) {
+    const seconds =
+      cookieMaxAge !== undefined && Number.isFinite(cookieMaxAge)
+        ? cookieMaxAge
+        : cookieExpiration !== undefined && Number.isFinite(cookieExpiration)
+          ? cookieExpiration - nowMs / 1000
+          : // Descope's default refresh lifetime (4 weeks) when the answer says nothing.
+            28 * 24 * 3600;
+    cookies.push(setCookie(REFRESH_COOKIE, refreshJwt, seconds));
+  }
+  return cookies;
+}
+
+/** The value of the cookie `name` in a `Cookie` header, or undefined. */
+export function readCookie(headers: Headers, name: string): string | undefined {
+  for (const pair of (headers.get('cookie') ?? '').split(';')) {
+    const [key, ...value] = pair.trim().split('=');
+    if (key === name && value.length > 0) return value.join('=') || undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,237 @@
+// The session side of the server kit on Request/Response alone, against the in-process emulator: reading
+// the session (route, getSession, authenticate), refresh from the HttpOnly cookie (with and without
+// rotation), sign-out that clears the cookies whatever Descope answers, and the same-origin rule.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { EnchantedLinkClient } from '../../../src/index.js';
+import { PATHS } from '../../../src/protocol/paths.js';
+import { RequestBudget } from '../../../src/transport/request-budget.js';
+import type { ServerKit } from '../../../src/server/index.js';
+import { Browser, drive, FAKE_TIMERS, kitSetup, ORIGIN, type KitSetup } from './helpers.js';
+
+/** Shifts the emulator's clock, to issue sessions that are already expired. */
+let clockOffsetMs = 0;
+let setup: KitSetup;
+let kit: ServerKit;
+
+function prepare(emulatorOptions = {}) {
+  setup = kitSetup(undefined, { now: () => Date.now() + clockOffsetMs, ...emulatorOptions });
+  kit = setup.instance();
+}
+
+beforeEach(() => {
+  clockOffsetMs = 0;
+  prepare();
+});
+
+const CLEARED = ['__Host-DS=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0', '__Host-DSR=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0'];
+
+/** A browser holding the cookies of a session the emulator issued (as `POST /status` sets them). */
+async function signedIn(email = 'ada@example.com'): Promise<{ browser: Browser; sessionJwt: string; refreshJwt: string }> {
+  const client = new EnchantedLinkClient({ projectId: setup.emulator.projectId, fetch: setup.emulator.fetch, requestBudget: new RequestBudget({ requests: Number.POSITIVE_INFINITY }) });
+  const { pendingRef } = await client.signInOrUp(email);
+  await setup.emulator.click(email);
+  const session = await client.getSession(pendingRef);
+  const browser = new Browser();
+  browser.cookies.set('__Host-DS', session!.sessionJwt);
+  browser.cookies.set('__Host-DSR', session!.refreshJwt!);
+  return { browser, sessionJwt: session!.sessionJwt, refreshJwt: session!.refreshJwt! };
+}
+
+const refresh = (browser: Browser, headers: Record<string, string> = {}) => browser.send(kit, '/auth/refresh', { method: 'POST', headers });
+const signOut = (browser: Browser, query = '', headers: Record<string, string> = {}) => browser.send(kit, `/auth/sign-out${query}`, { method: 'POST', headers });
+
+describe('server kit: reading the session', () => {
+  it('GET /session answers the claims from the cookie or a bearer token; 401 without one or with a forged one', async () => {
+    const { browser, sessionJwt } = await signedIn();
+    const claims = { userId: expect.stringMatching(/^U/), expiresAtSeconds: expect.any(Number), roles: [], permissions: [], tenants: {} };
+    expect(await browser.send(kit, '/auth/session')).toMatchObject({ response: { status: 200 }, body: claims });
+    const bearer = new Browser();
+    expect(await bearer.send(kit, '/auth/session', { headers: { authorization: `Bearer ${sessionJwt}` } })).toMatchObject({ body: claims });
+    const none = await new Browser().send(kit, '/auth/session');
+    expect(none).toMatchObject({ response: { status: 401 }, body: { error: 'no_session' } });
+    expect(none.response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token", error_description="no_session"');
+    const [header, payload, signature] = sessionJwt.split('.');
+    browser.cookies.set('__Host-DS', `${header}.${payload}A.${signature}`);
+    expect((await browser.send(kit, '/auth/session')).body.error).toBe('invalid_session');
+  });
+
+  it('an expired session answers 401 session_expired; POST /refresh sets a new session cookie (no rotation: no refresh cookie)', async () => {
+    clockOffsetMs = -3_600_000; // issued an hour ago; it lived 10 minutes
+    const { browser, refreshJwt } = await signedIn();
+    clockOffsetMs = 0;
+    expect((await browser.send(kit, '/auth/session')).body.error).toBe('session_expired');
+    const refreshed = await refresh(browser);
+    expect(refreshed.response.status).toBe(200);
+    expect(refreshed.body).toEqual({ sessionExpiration: expect.any(Number), user: expect.objectContaining({ email: 'ada@example.com' }) });
+    expect(refreshed.response.headers.getSetCookie()).toEqual([expect.stringMatching(/^__Host-DS=[\w-]+\.[\w-]+\.[\w-]+; Path=\/; HttpOnly; Secure; SameSite=Strict; Max-Age=(599|600)$/)]);
+    expect(browser.cookies.get('__Host-DSR')).toBe(refreshJwt);
+    expect((await browser.send(kit, '/auth/session')).response.status).toBe(200);
+    expect(setup.events).toContainEqual(expect.objectContaining({ type: 'kit', step: 'refresh', outcome: 'refreshed', rotated: false }));
+  });
+
+  it('refresh with rotation: a new refresh cookie, and the old refresh JWT no longer works', async () => {
+    prepare({ rotateRefreshJwt: true });
+    const { browser, refreshJwt } = await signedIn();
+    const refreshed = await refresh(browser);
+    expect(refreshed.response.status).toBe(200);
+    const cookies = refreshed.response.headers.getSetCookie();
+    expect(cookies).toHaveLength(2);
+    expect(cookies[1]).toMatch(/^__Host-DSR=[\w-]+\.[\w-]+\.[\w-]+; Path=\/; HttpOnly; Secure; SameSite=Strict; Max-Age=\d+$/);
+    expect(browser.cookies.get('__Host-DSR')).not.toBe(refreshJwt);
+    expect((await refresh(browser)).response.status).toBe(200); // the rotated one works
+    const stale = new Browser();
+    stale.cookies.set('__Host-DSR', refreshJwt);
+    expect((await refresh(stale)).body.error).toBe('session_ended');
+  });
+
+  it('POST /refresh without the cookie answers 401 no_session', async () => {
+    expect(await refresh(new Browser())).toMatchObject({ response: { status: 401 }, body: { error: 'no_session' } });
+  });
+
+  it('a refresh Descope refuses answers 401 session_ended and clears both cookies', async () => {
+    const { browser } = await signedIn();
+    browser.cookies.set('__Host-DSR', 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJub2JvZHkifQ.c2ln');
+    const ended = await refresh(browser);
+    expect(ended).toMatchObject({ response: { status: 401 }, body: { error: 'session_ended' } });
+    expect(ended.response.headers.getSetCookie()).toEqual(CLEARED);
+    expect(browser.cookies.size).toBe(0);
+  });
+
+  it('a refresh that cannot reach Descope answers 502 and keeps the cookies', async () => {
+    const { browser } = await signedIn();
+    setup.emulator.injectFault({ type: 'drop-connection' }, { path: PATHS.refresh, times: 3 });
+    const failed = await refresh(browser);
+    expect(failed).toMatchObject({ response: { status: 502 }, body: { error: 'upstream_unavailable' } });
+    expect(failed.response.headers.getSetCookie()).toEqual([]);
+  });
+});
+
+describe('server kit: sign-out', () => {
+  it('revokes the refresh JWT and clears both cookies; a refresh then fails', async () => {
+    const { browser, refreshJwt } = await signedIn();
+    const out = await signOut(browser);
+    expect(out.response.status).toBe(204);
+    expect(out.response.headers.getSetCookie()).toEqual(CLEARED);
+    expect(setup.events).toContainEqual(expect.objectContaining({ type: 'kit', step: 'sign-out', outcome: 'confirmed' }));
+    const again = new Browser();
+    again.cookies.set('__Host-DSR', refreshJwt);
+    expect((await refresh(again)).body.error).toBe('session_ended');
+  });
+
+  it('clears the cookies even when Descope fails, and reports it', async () => {
+    const { browser } = await signedIn();
+    setup.emulator.injectFault({ type: 'drop-connection' }, { path: PATHS.logout, times: 5 });
+    const out = await signOut(browser);
+    expect(out.response.status).toBe(204);
+    expect(out.response.headers.getSetCookie()).toEqual(CLEARED);
+    expect(setup.events.filter((event) => event.type === 'kit').at(-1)).toMatchObject({ step: 'sign-out', outcome: 'failed', errorType: 'NetworkError' });
+  });
+
+  it('?everywhere=true ends every session of the user', async () => {
+    const first = await signedIn();
+    const second = await signedIn();
+    expect((await signOut(first.browser, '?everywhere=true')).response.status).toBe(204);
+    expect((await refresh(second.browser)).body.error).toBe('session_ended');
+  });
+
+  it('without a refresh cookie, clears the cookies and calls nothing', async () => {
+    const before = setup.emulator.requests.length;
+    const out = await signOut(new Browser());
+    expect(out.response.status).toBe(204);
+    expect(out.response.headers.getSetCookie()).toEqual(CLEARED);
+    expect(setup.emulator.requests.length).toBe(before);
+  });
+
+  it.each([
+    ['another site (Sec-Fetch-Site)', { 'sec-fetch-site': 'cross-site' }, 'cross_origin'],
+    ['a sibling subdomain (Sec-Fetch-Site)', { 'sec-fetch-site': 'same-site' }, 'cross_origin'],
+    ['another origin (Origin, no Sec-Fetch-Site)', { 'sec-fetch-site': '', origin: 'https://evil.example' }, 'cross_origin'],
+    ['neither Origin nor Sec-Fetch-Site', { 'sec-fetch-site': '', origin: '' }, 'no_origin'],
+  ])('refuses refresh and sign-out from %s with 403, touching nothing', async (_, headers, code) => {
+    const { browser } = await signedIn();
+    const before = setup.emulator.requests.length;
+    for (const answer of [await refresh(browser, headers), await signOut(browser, '', headers), await signOut(browser, '?everywhere=true', headers)]) {
+      expect(answer).toMatchObject({ response: { status: 403 }, body: { error: code } });
+      expect(answer.response.headers.getSetCookie()).toEqual([]);
+    }
+    expect(setup.emulator.requests.length).toBe(before);
+    // The control: the same cookie refreshes from a page of the site (Origin alone, as an older browser sends).
+    expect((await refresh(browser, { 'sec-fetch-site': '', origin: ORIGIN })).response.status).toBe(200);
+  });
+});
+
+describe('server kit: against a failing or hanging Descope (fake clock)', () => {
+  beforeEach(() => vi.useFakeTimers(FAKE_TIMERS));
+  afterEach(() => {
+    expect(vi.getTimerCount()).toBe(0);
+    vi.useRealTimers();
+  });
+
+  it('answers 204 clearing the cookies after at most 5 s', async () => {
+    const { browser } = await signedIn();
+    setup.emulator.injectFault({ type: 'latency', ms: 60_000 }, { path: PATHS.logout });
+    const started = Date.now();
+    const out = await drive(kit.signOut(browser.request('/auth/sign-out', { method: 'POST' })), { step: 500 });
+    expect(out.status).toBe(204);
+    expect(out.headers.getSetCookie()).toEqual(CLEARED);
+    expect(Date.now() - started).toBeLessThanOrEqual(5_500);
+  });
+
+  it('getSession rejects (and GET /session answers 503) when the keys cannot be fetched', async () => {
+    const { browser } = await signedIn();
+    setup.emulator.injectFault({ type: 'drop-connection' }, { path: `/v2/keys/${setup.emulator.projectId}`, times: 10 });
+    await expect(drive(kit.getSession(browser.request('/')), { step: 500 })).rejects.toMatchObject({ name: 'NetworkError' });
+    expect((await drive(browser.send(setup.instance(), '/auth/session'), { step: 500 })).body.error).toBe('keys_unavailable');
+  });
+});
+
+describe('server kit: getSession and authenticate', () => {
+  it('getSession takes a Request or its Headers: the claims, or undefined', async () => {
+    const { browser, sessionJwt } = await signedIn();
+    const request = browser.request('/dashboard');
+    expect(await kit.getSession(request)).toMatchObject({ userId: expect.stringMatching(/^U/) });
+    expect(await kit.getSession(request.headers)).toMatchObject({ userId: expect.stringMatching(/^U/) });
+    expect(await kit.getSession(new Headers({ authorization: `Bearer ${sessionJwt}` }))).toMatchObject({ userId: expect.stringMatching(/^U/) });
+    expect(await kit.getSession(new Headers())).toBeUndefined();
+    expect(await kit.getSession(new Headers({ cookie: '__Host-DS=garbage' }))).toBeUndefined();
+    await expect(kit.getSession({} as Request)).rejects.toMatchObject({ name: 'InvalidArgumentError', argument: 'request' });
+  });
+
+  it('authenticate: a valid session as is; an expired one refreshed from the cookie (Request or Headers)', async () => {
+    const fresh = await signedIn();
+    expect(await kit.authenticate(fresh.browser.request('/'))).toEqual({ claims: expect.objectContaining({ userId: expect.any(String) }), setCookie: [] });
+
+    clockOffsetMs = -3_600_000;
+    const stale = await signedIn('grace@example.com');
+    clockOffsetMs = 0;
+    for (const input of [stale.browser.request('/'), stale.browser.request('/').headers]) {
+      const { claims, setCookie } = await kit.authenticate(input);
+      expect(claims).toMatchObject({ userId: expect.any(String), expiresAtSeconds: expect.any(Number) });
+      expect(claims!.expiresAtSeconds * 1000).toBeGreaterThan(Date.now());
+      expect(setCookie).toEqual([expect.stringMatching(/^__Host-DS=/)]);
+    }
+    // Only the refresh cookie (the session cookie expired in the browser): refreshed as well.
+    stale.browser.cookies.delete('__Host-DS');
+    expect((await kit.authenticate(stale.browser.request('/'))).setCookie).toEqual([expect.stringMatching(/^__Host-DS=/)]);
+  });
+
+  it('authenticate: a refused refresh clears the cookies; no cookies at all is no session and no cookie', async () => {
+    const browser = new Browser();
+    browser.cookies.set('__Host-DSR', 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJub2JvZHkifQ.c2ln');
+    expect(await kit.authenticate(browser.request('/'))).toEqual({ claims: undefined, setCookie: CLEARED });
+    expect(await kit.authenticate(new Headers())).toEqual({ claims: undefined, setCookie: [] });
+  });
+
+  it('no JWT reaches an event', async () => {
+    clockOffsetMs = -3_600_000;
+    const { browser, sessionJwt, refreshJwt } = await signedIn();
+    clockOffsetMs = 0;
+    await kit.authenticate(browser.request('/'));
+    await refresh(browser);
+    await signOut(browser);
+    const events = JSON.stringify(setup.events);
+    expect(events).not.toContain(refreshJwt);
+    expect(events).not.toContain(sessionJwt.split('.')[2]);
+    expect(events).not.toMatch(/eyJ/);
+  });
+});
