@@ -41,8 +41,15 @@ const ENTRY = join(DIST, 'index.js');
  * and +1,253 B; main was 229 B over). `onEvent` and the request, attempt, wait and poll events are built in
  * the executor and the poll loop, which every client carries. Moving event building behind the option
  * (structure, not trimming) is the way back down if it matters.
+ *
+ * Re-measured 2026-12-03 with issue 24 (a fleet-wide RequestBudget): total 23,979 B, own code 9,399 B (+521 B
+ * own over main at the time, 8,878 B), so the own budget was raised to that plus 5 %. `RequestBudget`, which
+ * every client carries, gained its store seam: the turn reserved through a `BudgetStore` (one held at a time,
+ * given up when no request waits), its deadline and the fall-back to the local pace on a failing store, and
+ * telling the store of a 429. It is class code, so a browser page pays for it though only servers use it;
+ * moving the seam out of the class (a pacer the store brings) is the way back down if it matters.
  */
-export const BUDGET = { total: Math.ceil(23_334 * 1.05), own: Math.ceil(8_749 * 1.05) };
+export const BUDGET = { total: Math.ceil(23_334 * 1.05), own: Math.ceil(9_399 * 1.05) };
 
 /** Issue 12's size goals (min+gzip bytes), reported beside the CI budget. */
 export const GOAL = { total: 16.5 * 1024, own: 3 * 1024 };

@@ -32,6 +32,7 @@ export {
   type SessionStorageLike,
 } from './keeper/create-session-keeper.js';
 export { RequestBudget, type RequestBudgetOptions } from './transport/request-budget.js';
+export type { BudgetPace, BudgetReservation, BudgetStore } from './types/budget-store.js';
 
 export { EnchantedLinkError, isEnchantedLinkError } from './errors/enchanted-link-error.js';
 export { InvalidArgumentError } from './errors/invalid-argument-error.js';

@@ -68,7 +68,7 @@ export function assertPositiveNumber(value: unknown, argument: string): asserts 
 }
 
 // Timers take at most 2^31 - 1 ms (about 24.8 days); a longer delay fires at once, with a warning.
-const MAX_DELAY = 2_147_483_647;
+export const MAX_DELAY = 2_147_483_647;
 
 export function assertDelay(value: unknown, argument: string): asserts value is number {
   assertPositiveNumber(value, argument);

@@ -3,7 +3,7 @@
 // type-checks without `redis` installed) and any client with node-redis's `sendCommand` fits.
 
 /**
- * The part of a Redis client that {@link RedisStore} and `RedisBudgetStore` use: a connected
+ * The part of a Redis client that {@link RedisStore} and {@link RedisBudgetStore} use: a connected
  * node-redis client (`redis` 5 or 6), as `createClient()` returns it, fits. Every command is sent with
  * `sendCommand`, so the client's own key prefix (node-redis 6.1 `keyPrefix`) does not apply: give ours
  * (`prefix` or `key`) instead.

@@ -7,3 +7,4 @@
  */
 export { RedisStore, type RedisStoreOptions } from './store.js';
 export type { RedisCommands } from './client.js';
+export { RedisBudgetStore, type RedisBudgetStoreOptions } from './budget-store.js';

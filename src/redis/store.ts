@@ -1,5 +1,6 @@
 import { assertNonEmptyString, assertPositiveNumber, fail } from '../options/arguments.js';
 import { checkOptions } from '../options/check-options.js';
+import type { KitStore } from '../server/kit/store.js';
 import { integerReply, stringReply, type RedisCommands } from './client.js';
 
 /**
@@ -29,9 +30,9 @@ return value`;
 const wholeMs = (ms: number) => String(Math.ceil(ms));
 
 /**
- * The server kit's store (a `KitStore` of `enchanted-link/server`) kept in Redis, so every instance of an app (behind a load balancer, on
- * serverless functions) sees the same pending sign-ins, confirmations and send counters. Each operation
- * is one Redis command: `GET`, `SET … PX`, `GETDEL`, and the increment as one Lua script (`INCRBY`, with
+ * The server kit's store (a {@link enchanted-link/server!KitStore}) kept in Redis, so every instance of an
+ * app (behind a load balancer, on serverless functions) sees the same pending sign-ins, confirmations and
+ * send counters. Each operation is one Redis command: `GET`, `SET … PX`, `GETDEL`, and the increment as one Lua script (`INCRBY`, with
  * `PEXPIRE` only when the counter is new), so each is atomic. Needs Redis 6.2 or later (`GETDEL`).
  *
  * Pass a connected node-redis client (`redis` 5 or 6, an optional peer dependency of this entry) from
@@ -50,7 +51,7 @@ const wholeMs = (ms: number) => String(Math.ceil(ms));
  * console.log(await store.take('greeting')); // 'hello', and the key is gone
  * ```
  */
-export class RedisStore {
+export class RedisStore implements KitStore {
   /** Put before every key, see {@link RedisStoreOptions.prefix}. */
   readonly prefix: string;
   readonly #redis: RedisCommands;

@@ -1,5 +1,6 @@
-import { assertDelay, fail, withMethods } from '../options/arguments.js';
+import { assertDelay, fail, MAX_DELAY, withMethods } from '../options/arguments.js';
 import { checkOptions, type Spec } from '../options/check-options.js';
+import type { BudgetPace, BudgetReservation, BudgetStore } from '../types/budget-store.js';
 import type { SharedRequestBudget } from '../types/client-options.js';
 import { systemClock, type Clock } from '../utils/clock.js';
 
@@ -31,6 +32,29 @@ export interface RequestBudgetOptions {
    * @defaultValue `1_000`
    */
   maxQueued?: number;
+  /**
+   * Keeps the pace and the pause after a 429 in a store shared by every instance of an app behind one IP
+   * address (`RedisBudgetStore` from `enchanted-link/redis`), so that together they stay within
+   * `requests` per `windowMs`: give every instance the same `requests`, `windowMs` and store. Each turn
+   * then costs one call to the store, which reserves it on the store's clock (instance clocks do not
+   * matter); queueing and fairness stay per instance.
+   *
+   * When the store fails or does not answer within `storeTimeoutMs`, the budget goes on at its own local
+   * pace for 5 s, then tries the store again: it fails open, because a store outage that stopped every
+   * request to Descope would stop every sign-in, while the cost of failing open is bounded: each instance
+   * still keeps `requests` per `windowMs`, and the 429s an overrun fleet may meet pause each instance as
+   * without a store. A turn reserved before another instance's 429 is still used (one per instance at
+   * most): only the store's next reservation can tell an instance about that pause.
+   * @defaultValue none: the pace is this process's own
+   */
+  store?: BudgetStore | undefined;
+  /**
+   * How long a turn waits for the {@link RequestBudgetOptions.store | store}'s answer, in ms, before the
+   * budget goes on at its local pace (see `store`). A Redis on the same network answers in about a
+   * millisecond; a second means it is down or overloaded, and is short against a poll's interval.
+   * @defaultValue `1_000`
+   */
+  storeTimeoutMs?: number;
   /** @internal The time source of the budget and of every wait of the clients using it (tests inject one). */
   clock?: Clock;
 }
@@ -74,11 +98,33 @@ const BUDGET: Spec = {
   maxQueued: (value, name) => {
     if (!Number.isInteger(value) || (value as number) < 0) fail(name, 'expected a whole number, 0 or more');
   },
+  store: withMethods('reserve', 'pause'),
+  storeTimeoutMs: assertDelay,
   clock: withMethods('now', 'setTimeout', 'clearTimeout'),
 };
 
 /** Above this many remembered sign-ins, those not seen for this long are forgotten. */
 const FORGET_AFTER_MS = 15 * 60_000;
+
+/**
+ * After the store fails, how long the budget keeps its local pace before it asks the store again: a store
+ * that is down then costs one `storeTimeoutMs` per 5 s rather than one per turn, and a store that is back
+ * rejoins the fleet's pace within 5 s.
+ */
+const LOCAL_AFTER_FAILURE_MS = 5_000;
+
+/** A turn asked of the store: in flight until it answers, then held until its time comes. */
+interface Slot {
+  controller: AbortController;
+  timer: unknown;
+  settled: boolean;
+}
+
+/** A store's answer, checked: anything else counts as a failed store. */
+const isReservation = (value: unknown): value is BudgetReservation => {
+  const { waitMs, pausedMs } = (value ?? {}) as Partial<BudgetReservation>;
+  return [waitMs, pausedMs].every((ms) => typeof ms === 'number' && ms >= 0 && ms <= MAX_DELAY);
+};
 
 /**
  * A request budget shared by every request of the clients it is given to: for a server that polls on
@@ -107,6 +153,10 @@ const FORGET_AFTER_MS = 15 * 60_000;
  *
  * A poll that waits reports `status: 'queued'` to {@link PollOptions.onPoll}.
  *
+ * **Several instances behind one IP address** share one limit: give each its own budget over one
+ * {@link RequestBudgetOptions.store | store} (`RedisBudgetStore` from `enchanted-link/redis`), which keeps
+ * the pace and the pause after a 429 for all of them.
+ *
  * @category Polling
  * @example
  * ```ts
@@ -127,6 +177,14 @@ export class RequestBudget implements SharedRequestBudget {
   readonly maxQueued: number;
   /** @internal */
   readonly clock: Clock;
+  readonly #store: BudgetStore | undefined;
+  readonly #storeTimeoutMs: number;
+  /** Until then (after a store failure) the budget keeps its local pace. */
+  #localUntil = 0;
+  /** The turn asked of the store, if any: one at a time, used by whichever request is first when it comes. */
+  #slot: Slot | undefined;
+  /** When the held turn comes (for the estimates). */
+  #slotAt = 0;
   // GCRA (a token bucket kept as one number): `#next` is when the next request would be due at the
   // steady pace; one may go `#tolerance` earlier, which allows a burst of `burst` requests.
   readonly #spacing: number;
@@ -152,10 +210,13 @@ export class RequestBudget implements SharedRequestBudget {
   /**
    * @param options - The limit; see {@link RequestBudgetOptions}.
    * @throws {@link InvalidArgumentError} for a limit that is not a positive whole number (or `Infinity`), a
-   *   window that is not a positive number of milliseconds, or a `maxQueued` that is not a whole number.
+   *   window or `storeTimeoutMs` that is not a positive number of milliseconds, a `maxQueued` that is not a
+   *   whole number, or a `store` without `reserve` and `pause` methods.
    */
   constructor(options: RequestBudgetOptions = {}) {
-    const { requests = 90, windowMs = 60_000, maxQueued = 1_000, clock = systemClock } = checkOptions(options, BUDGET);
+    const { requests = 90, windowMs = 60_000, maxQueued = 1_000, clock = systemClock, store, storeTimeoutMs = 1_000 } = checkOptions(options, BUDGET);
+    this.#store = store;
+    this.#storeTimeoutMs = storeTimeoutMs;
     this.requests = requests;
     this.windowMs = windowMs;
     this.maxQueued = maxQueued;
@@ -184,7 +245,7 @@ export class RequestBudget implements SharedRequestBudget {
     const now = this.clock.now();
     const rank = key === undefined ? 0 : (this.#ranks.get(key) ?? now);
     if (key !== undefined) this.#remember(key, rank, now);
-    if (this.#waiting === 0 && this.#delay(now) <= 0) {
+    if (!this.#shared(now) && this.#waiting === 0 && this.#delay(now) <= 0) {
       this.#commit(now, key);
       return undefined;
     }
@@ -235,12 +296,85 @@ export class RequestBudget implements SharedRequestBudget {
     this.#pauseMs = ms;
     // The first request after the pause goes alone, the rest at the pace (see #pump).
     this.#next = Math.max(this.#next, until + this.#tolerance);
+    if (this.#store) this.#tellStore(ms);
     this.#schedule();
   }
 
-  /** Milliseconds until the next request may go. */
+  /** Whether turns come from the store now (it is set, and has not failed within the last 5 s). */
+  #shared(now: number): boolean {
+    return this.#store !== undefined && now >= this.#localUntil;
+  }
+
+  /** Milliseconds until the next request may go: with a store, only this process's pause; the store sets the pace. */
   #delay(now: number): number {
-    return Math.max(this.#pausedUntil - now, this.#next - this.#tolerance - now);
+    const pause = this.#pausedUntil - now;
+    return this.#shared(now) ? pause : Math.max(pause, this.#next - this.#tolerance - now);
+  }
+
+  #pace(): BudgetPace {
+    return { spacingMs: Math.max(this.#spacing, this.#drain), burstMs: this.#tolerance, windowMs: this.windowMs };
+  }
+
+  /** Asks the store for a turn; `#use` serves it when it comes. A failed or silent store: the local pace for a while. */
+  #reserve(store: BudgetStore): void {
+    const slot: Slot = { controller: new AbortController(), timer: undefined, settled: false };
+    this.#slot = slot;
+    const answered = (reservation?: BudgetReservation) => {
+      // Released meanwhile (no request waits any more), or the answer came after the deadline.
+      if (this.#slot !== slot || slot.settled) return;
+      slot.settled = true;
+      this.clock.clearTimeout(slot.timer);
+      const now = this.clock.now();
+      if (!reservation) {
+        this.#slot = undefined;
+        this.#localUntil = now + LOCAL_AFTER_FAILURE_MS;
+        this.#pump();
+        return;
+      }
+      // Another instance's 429: this one waits it out too (and says so to the requests that queue).
+      if (now + reservation.pausedMs > this.#pausedUntil) {
+        this.#pausedUntil = now + reservation.pausedMs;
+        this.#pauseMs = reservation.pausedMs;
+      }
+      this.#slotAt = now + reservation.waitMs;
+      if (reservation.waitMs > 0) slot.timer = this.clock.setTimeout(() => this.#use(slot), Math.ceil(reservation.waitMs));
+      else this.#use(slot);
+    };
+    slot.timer = this.clock.setTimeout(() => {
+      slot.controller.abort();
+      answered();
+    }, this.#storeTimeoutMs);
+    // A store that throws instead of rejecting counts as failed too.
+    new Promise<unknown>((resolve) => resolve(store.reserve(this.#pace(), slot.controller.signal))).then(
+      (value) => answered(isReservation(value) ? value : undefined),
+      () => answered(),
+    );
+  }
+
+  /** The reserved turn has come: the first waiting request takes it, unless this process's own 429 came since. */
+  #use(slot: Slot): void {
+    if (this.#slot !== slot) return;
+    this.#slot = undefined;
+    const now = this.clock.now();
+    if (now >= this.#pausedUntil) this.#serveNext();
+    this.#schedule();
+  }
+
+  /** No request waits any more: the turn in flight or held is given up (a reserved turn stays unused). */
+  #release(): void {
+    const slot = this.#slot;
+    if (!slot) return;
+    this.#slot = undefined;
+    this.clock.clearTimeout(slot.timer);
+    slot.controller.abort();
+  }
+
+  /** Tells the store about this process's 429, so that every instance pauses; a failure changes nothing here. */
+  #tellStore(ms: number): void {
+    const controller = new AbortController();
+    const timer = this.clock.setTimeout(() => controller.abort(), this.#storeTimeoutMs);
+    const done = () => this.clock.clearTimeout(timer);
+    new Promise<void>((resolve) => resolve(this.#store!.pause(ms, this.#pace(), controller.signal))).then(done, done);
   }
 
   /** Expected wait of a request joining now: the turns ahead of it, alternating between the two kinds. */
@@ -248,7 +382,8 @@ export class RequestBudget implements SharedRequestBudget {
     const others = this.#others.length;
     const polls = key === undefined ? this.#polls.length : this.#polls.filter((turn) => turn.rank <= rank).length;
     const ahead = key === undefined ? others + Math.min(polls, others + 1) : polls + Math.min(others, polls + 1) + (this.#behind.get(key)?.length ?? 0);
-    return Math.max(0, this.#delay(now)) + ahead * Math.max(this.#spacing, this.#drain);
+    const slot = this.#slot ? this.#slotAt - now : 0;
+    return Math.max(0, this.#delay(now), slot) + ahead * Math.max(this.#spacing, this.#drain);
   }
 
   #enqueue(turn: Turn): void {
@@ -307,9 +442,15 @@ export class RequestBudget implements SharedRequestBudget {
     this.#timer = undefined;
     if (this.#waiting === 0) {
       this.#drain = 0;
+      this.#release();
       return;
     }
-    this.#timer = this.clock.setTimeout(this.#pump, Math.max(0, this.#delay(this.clock.now())));
+    // A turn asked of the store schedules what follows when it comes.
+    if (this.#slot) return;
+    const now = this.clock.now();
+    const delay = this.#delay(now);
+    if (this.#store && this.#shared(now) && delay <= 0) this.#reserve(this.#store);
+    else this.#timer = this.clock.setTimeout(this.#pump, Math.max(0, delay));
   }
 
   readonly #pump = (): void => {
@@ -317,14 +458,23 @@ export class RequestBudget implements SharedRequestBudget {
     const now = this.clock.now();
     // Without a limit there is no pace to resume at: spread the waiting requests over one more pause.
     if (this.#spacing === 0 && this.#pauseMs > 0 && now >= this.#pausedUntil) this.#drain = this.#pauseMs / this.#waiting;
-    while (this.#delay(now) <= 0) {
-      const poll = this.#polls.length > 0 && (this.#others.length === 0 || !this.#lastWasPoll);
-      const turn = poll ? this.#polls[0] : this.#others[0];
-      if (!turn) break;
-      // Served first, so that the sign-in's next poll, if any, queues by this serving time.
-      turn.go();
-      this.#remove(turn);
+    if (this.#shared(now)) {
+      this.#schedule();
+      return;
     }
+    let served = true;
+    while (served && this.#delay(now) <= 0) served = this.#serveNext();
     this.#schedule();
   };
+
+  /** Serves the next turn, alternating between polls and the rest; false when none waits. */
+  #serveNext(): boolean {
+    const poll = this.#polls.length > 0 && (this.#others.length === 0 || !this.#lastWasPoll);
+    const turn = poll ? this.#polls[0] : this.#others[0];
+    if (!turn) return false;
+    // Served first, so that the sign-in's next poll, if any, queues by this serving time.
+    turn.go();
+    this.#remove(turn);
+    return true;
+  }
 }
