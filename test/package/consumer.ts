@@ -19,9 +19,9 @@ export const run = (command: string, args: string[], cwd: string): string =>
  * The same, without blocking the event loop: needed when the command talks to a server of this process.
  * Rejects with the command's stderr in the message.
  */
-export async function runAsync(command: string, args: string[], cwd: string, extraEnv: Record<string, string> = {}): Promise<string> {
+export async function runAsync(command: string, args: string[], cwd: string, extraEnv: Record<string, string> = {}, timeoutMs = 60_000): Promise<string> {
   try {
-    const { stdout } = await promisify(execFile)(command, args, { cwd, encoding: 'utf8', env: { ...env, ...extraEnv }, timeout: 60_000 });
+    const { stdout } = await promisify(execFile)(command, args, { cwd, encoding: 'utf8', env: { ...env, ...extraEnv }, timeout: timeoutMs });
     return stdout;
   } catch (error) {
     const { stderr = '', stdout = '' } = error as { stderr?: string; stdout?: string };
@@ -36,12 +36,18 @@ export async function runAsync(command: string, args: string[], cwd: string, ext
  */
 export function packedConsumer(type: 'module' | 'commonjs'): { work: string; consumer: string } {
   const work = mkdtempSync(join(tmpdir(), 'enchanted-link-pack-'));
-  run('npm', ['pack', '--ignore-scripts', '--pack-destination', work, '--loglevel=error'], root);
-  const tarball = readdirSync(work).find((file) => file.endsWith('.tgz'));
-  if (!tarball) throw new Error(`npm pack wrote no tarball into ${work}`);
+  const tarball = pack(work);
   const consumer = join(work, 'consumer');
   mkdirSync(consumer);
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type }));
-  run('npm', ['install', join(work, tarball), '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], consumer);
+  run('npm', ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], consumer);
   return { work, consumer };
+}
+
+/** `npm pack` of the repository into `folder` (dist/ as the global setup built it); the tarball's path. */
+export function pack(folder: string): string {
+  run('npm', ['pack', '--ignore-scripts', '--pack-destination', folder, '--loglevel=error'], root);
+  const tarball = readdirSync(folder).find((file) => file.endsWith('.tgz'));
+  if (!tarball) throw new Error(`npm pack wrote no tarball into ${folder}`);
+  return join(folder, tarball);
 }

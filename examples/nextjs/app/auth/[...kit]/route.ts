@@ -1,0 +1,15 @@
+// Every route of the sign-in flow, under /auth: POST /auth/start, POST /auth/status (long-poll),
+// GET and POST /auth/confirm (the page the emailed link opens), POST /auth/refresh, POST /auth/sign-out
+// and GET /auth/session. The kit routes by path and method and answers 404/405 itself.
+import { getKit } from '../../../lib/kit';
+
+// Never cached or prerendered: every answer depends on the request.
+export const dynamic = 'force-dynamic';
+
+export function GET(request: Request): Promise<Response> {
+  return getKit().handle(request);
+}
+
+export function POST(request: Request): Promise<Response> {
+  return getKit().handle(request);
+}
