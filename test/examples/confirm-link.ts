@@ -1,6 +1,7 @@
-// What a person does on the Node example's verify page: open the emailed link (GET: a confirm page that
-// sets this browser's `__Host-` cookie), type the number shown where they started, and press "Sign in" (a
-// same-origin form POST carrying the page's hidden fields and that cookie).
+// What a person does on the server kit's confirm page (the Node example serves it at /auth/confirm): open
+// the emailed link (GET: a confirm page that sets this browser's `__Host-` cookie), type the number shown
+// where they started, and press "Sign in" (a same-origin form POST to the form's action, carrying the
+// page's hidden fields and that cookie).
 
 /** The hidden fields of the confirm page's form. */
 export function formFields(html: string): Record<string, string> {
@@ -8,17 +9,18 @@ export function formFields(html: string): Record<string, string> {
   return Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)].map(([, name, value]) => [unescape(name!), unescape(value!)]));
 }
 
-/** Opens a confirm page: its status, headers, HTML, form fields and the cookie it set (`name=value`). */
+/** Opens a confirm page: its status, headers, HTML, form fields and action, and the cookie it set (`name=value`). */
 export async function openConfirmPage(url: string, headers: Record<string, string> = {}) {
   const page = await fetch(url, { headers });
   const html = await page.text();
   const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  return { status: page.status, headers: page.headers, html, fields: formFields(html), cookie };
+  const action = /<form method="post" action="([^"]*)">/.exec(html)?.[1] ?? '/auth/confirm';
+  return { status: page.status, headers: page.headers, html, fields: formFields(html), action, cookie };
 }
 
-/** POSTs `fields` to `${origin}/verify` as the confirm page's form would, with `headers` on top. */
-export function postVerify(origin: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${origin}/verify`, {
+/** POSTs `fields` to `${origin}${action}` as the confirm page's form would, with `headers` on top. */
+export function postConfirm(origin: string, fields: Record<string, string>, headers: Record<string, string> = {}, action = '/auth/confirm'): Promise<Response> {
+  return fetch(`${origin}${action}`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin, 'sec-fetch-site': 'same-origin', ...headers },
     body: new URLSearchParams(fields),
@@ -28,5 +30,5 @@ export function postVerify(origin: string, fields: Record<string, string>, heade
 /** Opens `linkUrl`, types `number` and presses the button: the answer to the POST. */
 export async function confirmLink(linkUrl: string, number: string): Promise<Response> {
   const page = await openConfirmPage(linkUrl);
-  return postVerify(new URL(linkUrl).origin, { ...page.fields, number }, { cookie: page.cookie });
+  return postConfirm(new URL(linkUrl).origin, { ...page.fields, number }, { cookie: page.cookie }, page.action);
 }

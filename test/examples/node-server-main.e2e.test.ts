@@ -1,5 +1,5 @@
-// The example as `npm run example:server` runs it: transpiled by esbuild, started as its own process,
-// configured by the environment. Its whole output is captured and searched for secrets.
+// The example as `npm run example:server` runs it: transpiled by esbuild, started as its own process (srvx
+// on Node's http), configured by the environment. Its whole output is captured and searched for secrets.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -44,24 +44,27 @@ async function stop(child: ChildProcess): Promise<number | null> {
 }
 
 const post = (url: string, body: unknown) =>
-  fetch(`${url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`${url}/auth/start`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 describe('npm run example:server', () => {
   it('signs in against the Descope of DESCOPE_PROJECT_ID / DESCOPE_BASE_URL, prints no secret and exits on SIGTERM', async () => {
     const { url, child, output } = await start({ DESCOPE_PROJECT_ID: emulator.projectId, DESCOPE_BASE_URL: emulatorServer.url });
     try {
       const { handle } = (await (await post(url, { email: 'margaret@example.com' })).json()) as { handle: string };
-      const status = fetch(`${url}/login/status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ handle }) });
+      const status = fetch(`${url}/auth/status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ handle }) });
       const email = emulator.lastEmail('margaret@example.com')!;
       const link = email.links.find(({ correct }) => correct)!;
-      expect(link.url).toMatch(new RegExp(`^${url}/verify\\?el_binding=[\\w-]{32}&t=`));
+      expect(link.url).toMatch(new RegExp(`^${url}/auth/confirm\\?el_binding=[\\w-]{32}&t=`));
       expect((await confirmLink(link.url, email.linkId)).status).toBe(200);
       const answer = await status;
       expect(await answer.json()).toMatchObject({ status: 'signed_in', user: { email: 'margaret@example.com' } });
-      const refreshJwt = /^__Host-DSR=([^;]+);/.exec(answer.headers.get('set-cookie') ?? '')?.[1];
+      const cookies = answer.headers.getSetCookie();
+      const sessionJwt = /^__Host-DS=([^;]+);/.exec(cookies[0] ?? '')?.[1];
+      const refreshJwt = /^__Host-DSR=([^;]+);/.exec(cookies[1] ?? '')?.[1];
+      expect(sessionJwt).toBeTruthy();
       expect(refreshJwt).toBeTruthy();
-      expect(output()).toContain('"event":"login.signed_in"');
-      for (const secret of [refreshJwt!, email.pendingRef, handle, ...email.links.map(({ token }) => token)]) {
+      expect(output()).toContain('"event":"status.signed-in"');
+      for (const secret of [refreshJwt!, sessionJwt!, email.pendingRef, handle, ...email.links.map(({ token }) => token)]) {
         expect(output()).not.toContain(secret);
       }
     } finally {
@@ -70,10 +73,11 @@ describe('npm run example:server', () => {
   }, 20_000);
 
   it.each([
-    ['no DESCOPE_PROJECT_ID (never a silent fallback to the emulator)', { NODE_ENV: 'production', CSRF_SECRET: 's'.repeat(32) }, 'DESCOPE_PROJECT_ID is not set'],
-    ['no CSRF_SECRET (instances would refuse each other’s forms)', { NODE_ENV: 'production', DESCOPE_PROJECT_ID: 'P2abc' }, 'CSRF_SECRET must be set'],
+    ['no DESCOPE_PROJECT_ID (never a silent fallback to the emulator)', { NODE_ENV: 'production', AUTH_SECRET: 's'.repeat(32) }, 'DESCOPE_PROJECT_ID is not set'],
+    ['no AUTH_SECRET (instances could not share sign-ins)', { NODE_ENV: 'production', DESCOPE_PROJECT_ID: 'P2abc' }, 'AUTH_SECRET must be set'],
+    ['an AUTH_SECRET too short', { NODE_ENV: 'production', DESCOPE_PROJECT_ID: 'P2abc', AUTH_SECRET: 'short' }, 'AUTH_SECRET must be set'],
   ])('refuses to start in production with %s', async (_, env, reason) => {
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('DESCOPE_') && name !== 'CSRF_SECRET'));
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('DESCOPE_') && name !== 'AUTH_SECRET'));
     const child = spawn(process.execPath, [join(folder, 'dist/main.js')], { env: { ...clean, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk));

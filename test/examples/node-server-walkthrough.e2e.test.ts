@@ -57,7 +57,7 @@ it('runs as printed: sign in, the protected route, refresh, sign out', async () 
       if (child.exitCode !== null) throw new Error(`the example exited early:\n${output}`);
       await once(child.stderr, 'data');
     }
-    const api = /^Login API +(\S+)/m.exec(output)![1]!;
+    const api = /^Sign-in +(\S+)/m.exec(output)![1]!;
     const outbox = /^Emails +(\S+)/m.exec(output)![1]!;
     const bash = (block: string) => promisify(execFile)('bash', ['-euo', 'pipefail', '-c', block.replaceAll('http://127.0.0.1:3000', api)], { cwd: work, timeout: 40_000 });
 
@@ -80,7 +80,7 @@ it('runs as printed: sign in, the protected route, refresh, sign out', async () 
 
     // Steps 3 to 6.
     const rest = await bash(shell[2]!);
-    expect(expectations(shell[2]!)).toHaveLength(5);
+    expect(expectations(shell[2]!)).toHaveLength(6);
     expectInOrder(rest.stdout, expectations(shell[2]!));
   } finally {
     child.kill('SIGTERM');

@@ -1,35 +1,42 @@
 // examples/node-server in Chromium (Playwright) against the emulator over real HTTP, asserting on the
 // emulator's request log. Clicks come from the test driver, so they are trusted (`isTrusted`), as a
 // scanner that drives a real browser makes them: only the number stops it.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { EnchantedLinkClient } from 'enchanted-link';
+import { RequestBudget } from 'enchanted-link';
+import { createServerKit } from 'enchanted-link/server';
 import type { Page } from 'playwright';
+import { serve } from 'srvx';
 import { describe, expect, it, vi } from 'vitest';
-import { createLoginHandler } from '../../examples/node-server/app.js';
+import { createApp } from '../../examples/node-server/app.js';
 import { PATHS } from '../../src/protocol/paths.js';
 import { createEmulator, type Emulator } from '../../src/testing/index.js';
 import { usePlaywright } from '../browser/fixtures/playwright.js';
-import { unlimitedBudget } from '../helpers/fixtures.js';
 
 vi.setConfig({ testTimeout: 20_000 });
 const WAIT = { timeout: 5_000 };
 
-/** The example on 127.0.0.1 against an emulator server, as `npm run example:server` runs it. */
+/** The example on 127.0.0.1 against an emulator server, as `npm run example:server` runs it (srvx on Node's http). */
 async function startExample() {
   const emulator: Emulator = createEmulator({ rateLimit: false });
   const api = await emulator.listen();
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = new EnchantedLinkClient({ projectId: emulator.projectId, baseUrl: api.url, redirectUrl: `${url}/verify`, ...unlimitedBudget() });
-  server.on('request', createLoginHandler({ client, log: () => {}, csrfKey: 'e2e-test-key-'.repeat(3), publicUrl: url, waitMs: 2_000, loginLimits: { perIp: Infinity } }));
+  let app = async (_: Request) => new Response(null, { status: 503 });
+  const server = serve({ fetch: (request) => app(request), port: 0, hostname: '127.0.0.1', silent: true, gracefulShutdown: false });
+  await server.ready();
+  const url = new URL(server.url!).origin;
+  const kit = createServerKit({
+    projectId: emulator.projectId,
+    baseUrl: api.url,
+    secret: 'e2e-test-secret-'.repeat(3),
+    publicUrl: url,
+    waitMs: 2_000,
+    limits: { perIp: Infinity },
+    requestBudget: new RequestBudget({ requests: Number.POSITIVE_INFINITY }),
+  });
+  app = createApp({ kit });
   return {
     emulator,
     url,
     async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await server.close(true);
       await api.close();
     },
   };
@@ -69,7 +76,7 @@ async function openElsewhere(url: string): Promise<Page> {
 describe('examples/node-server against a scanner that clicks (trusted input)', () => {
   it('opening all three links of a stranger’s sign-in and clicking every button verifies nothing; the sign-in stays pending', async () => {
     const victim = nextEmail();
-    const stranger = await post('/login', { email: victim });
+    const stranger = await post('/auth/start', { email: victim });
     const links = pw.app.emulator.lastEmail(victim)!.links;
     for (const { url } of links) {
       const page = await openElsewhere(url);
@@ -81,7 +88,7 @@ describe('examples/node-server against a scanner that clicks (trusted input)', (
       await page.context().close();
     }
     expect(verifies(links.map(({ token }) => token))).toEqual([]);
-    expect(await post('/login/status', { handle: stranger.body.handle })).toEqual({ status: 200, body: { status: 'pending' } });
+    expect(await post('/auth/status', { handle: stranger.body.handle })).toEqual({ status: 200, body: { status: 'pending' } });
   });
 });
 
