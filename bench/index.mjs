@@ -28,6 +28,8 @@ const PARTS = [
   ['polling', 'polling.mjs'],
   ['rush', 'rush.mjs'],
   ['fairness', 'fairness.mjs'],
+  // Real time against a real redis-server (its clock is the point): about 8 minutes.
+  ['fleet', 'fleet.mjs'],
   // Last: it depends on the same-browser fast path, which is feature-checked.
   ['fastPath', 'fast-path.mjs'],
   // The chaos soak for `--minutes N` (default 1): `npm run bench -- --only=chaos --minutes 10`.

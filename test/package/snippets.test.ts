@@ -72,10 +72,11 @@ beforeAll(async () => {
   ({ work, consumer } = packedConsumer('module'));
   // What a consumer of these pages has installed besides the package: Node's types, React's (19 here,
   // 18 beside them), for the testing pages msw and vitest, Vite's types for a Vite app's page, and the
-  // OpenTelemetry API and SDK packages for the observability page, node-redis for the Redis pages.
+  // OpenTelemetry API and SDK packages for the observability page, node-redis for the Redis pages, srvx
+  // for the server kit guide's Node server.
   const modules = join(consumer, 'node_modules');
   mkdirSync(join(modules, '@types'), { recursive: true });
-  for (const name of ['@types/node', '@types/react', 'msw', 'vitest', 'vite', '@opentelemetry', 'redis', '@redis']) symlinkSync(join(root, 'node_modules', name), join(modules, name), 'dir');
+  for (const name of ['@types/node', '@types/react', 'msw', 'vitest', 'vite', '@opentelemetry', 'redis', '@redis', 'srvx']) symlinkSync(join(root, 'node_modules', name), join(modules, name), 'dir');
   symlinkSync(join(root, 'node_modules/@types/react-18'), join(consumer, 'react-18-types'), 'dir');
   mkdirSync(join(consumer, 'snippets'));
   writeFileSync(join(consumer, 'stand-in.mjs'), STAND_IN);

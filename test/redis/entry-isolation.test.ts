@@ -3,34 +3,20 @@
 // by its shape), so its declarations carry no Redis type either.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { inputsOf } from '../helpers/bundle-inputs.js';
 
 const root = resolve(import.meta.dirname, '../..');
-
-async function inputsOf(entry: string): Promise<string[]> {
-  const result = await build({
-    entryPoints: [resolve(root, entry)],
-    bundle: true,
-    write: false,
-    metafile: true,
-    format: 'esm',
-    platform: 'node',
-    logLevel: 'silent',
-    define: { __SDK_VERSION__: '"0.0.0"' },
-  });
-  return Object.keys(result.metafile.inputs);
-}
 
 const redisInputs = (inputs: string[]) => inputs.filter((path) => /node_modules\/(redis|@redis)\//.test(path) || path.startsWith('src/redis/'));
 
 describe('the redis entry stays apart', () => {
   it.each(['src/index.ts', 'src/server/index.ts', 'src/testing/index.ts'])('%s never imports src/redis or the redis package', async (entry) => {
-    expect(redisInputs(await inputsOf(entry))).toEqual([]);
+    expect(redisInputs(await inputsOf(entry, 'node'))).toEqual([]);
   });
 
   it('the redis entry imports neither the redis package nor jose', async () => {
-    const inputs = await inputsOf('src/redis/index.ts');
+    const inputs = await inputsOf('src/redis/index.ts', 'node');
     expect(inputs.some((path) => path.startsWith('src/redis/'))).toBe(true);
     expect(inputs.filter((path) => /node_modules\/(redis|@redis|jose)\//.test(path))).toEqual([]);
   });

@@ -69,6 +69,7 @@ const expected = (email: string) => ({
     meIsSessionUser: true,
     refreshAfterSignOut: { name: 'DescopeError', status: 401 },
   },
+  kit: { started: true, confirmPage: 200, confirmed: 200, status: 'signed_in', cookies: ['__Host-DS', '__Host-DSR'], sessionIsUser: true },
 });
 
 describe('the packed package on every runtime', () => {

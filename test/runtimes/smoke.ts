@@ -28,6 +28,15 @@ export interface SmokeResult {
     meIsSessionUser: boolean;
     refreshAfterSignOut: { name: string; status: unknown };
   };
+  /** The server kit (enchanted-link/server's createServerKit) driven with plain Requests: Web Crypto, no Node built-in. */
+  kit: {
+    started: boolean;
+    confirmPage: number;
+    confirmed: number;
+    status: unknown;
+    cookies: string[];
+    sessionIsUser: boolean;
+  };
 }
 
 /** The right link of the newest email to `email`, read from the emulator's outbox page over HTTP. */
@@ -37,6 +46,39 @@ async function rightLink(baseUrl: string, email: string, linkId: string): Promis
   const href = section && new RegExp(`<a href="([^"]+)">${linkId}</a>`).exec(section)?.[1];
   if (!href) throw new Error(`no link numbered ${linkId} for ${email} in the emulator's outbox`);
   return href;
+}
+
+/**
+ * A sign-in through the server kit, as a browser and a framework drive it: start, the confirm page (its
+ * form fields and browser cookie), the number typed, and the long-poll answering with the session cookies,
+ * which `getSession` then reads. Everything the kit does runs on the runtime's Web Crypto and `fetch`.
+ */
+async function kitFlow(server: typeof Server, { baseUrl, projectId, email }: SmokeConfig): Promise<SmokeResult['kit']> {
+  const origin = 'https://app.example.com';
+  const kit = server.createServerKit({ projectId, baseUrl, secret: 'runtime-smoke-secret-0123456789abcdef', publicUrl: origin });
+  const post = (path: string, body: string, type: string, headers: Record<string, string> = {}) =>
+    kit.handle(new Request(`${origin}${path}`, { method: 'POST', headers: { 'content-type': type, 'sec-fetch-site': 'same-origin', ...headers }, body }));
+  const kitEmail = `kit-${email}`;
+  const started = (await (await post('/auth/start', JSON.stringify({ email: kitEmail }), 'application/json')).json()) as { handle: string; linkId: string };
+  const waiting = post('/auth/status', JSON.stringify({ handle: started.handle }), 'application/json');
+  const link = (await rightLink(baseUrl, kitEmail, started.linkId)).replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+  const page = await kit.handle(new Request(link));
+  const html = await page.text();
+  const fields = Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)].map(([, name, value]) => [name!, value!.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))]));
+  const browser = (page.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const confirmed = await post('/auth/confirm', new URLSearchParams({ ...fields, number: started.linkId }).toString(), 'application/x-www-form-urlencoded', { cookie: browser });
+  const answer = await waiting;
+  const body = (await answer.json()) as { status?: unknown; user?: { userId?: string } };
+  const cookies = answer.headers.getSetCookie();
+  const claims = await kit.getSession(new Headers({ cookie: cookies.map((cookie) => cookie.split(';')[0]).join('; ') }));
+  return {
+    started: typeof started.handle === 'string',
+    confirmPage: page.status,
+    confirmed: confirmed.status,
+    status: body.status,
+    cookies: cookies.map((cookie) => cookie.split('=')[0]!),
+    sessionIsUser: claims !== undefined && claims.userId === body.user?.userId,
+  };
 }
 
 /** Send, verify the right link, poll to a session, then two failures: an existing user and bad input. */
@@ -63,6 +105,7 @@ export async function smoke(lib: typeof Library, server: typeof Server, { baseUr
   const me = await client.me(refreshJwt);
   await client.signOut(refreshJwt);
   const afterSignOut: unknown = await client.refreshSession(refreshJwt).then(() => new Error('refresh after sign-out resolved'), (error: unknown) => error);
+  const kit = await kitFlow(server, { baseUrl, projectId, email });
   return {
     linkId,
     maskedEmail,
@@ -90,5 +133,6 @@ export async function smoke(lib: typeof Library, server: typeof Server, { baseUr
       meIsSessionUser: me.userId === claims.userId,
       refreshAfterSignOut: { name: (afterSignOut as Error).name, status: (afterSignOut as { status?: unknown }).status },
     },
+    kit,
   };
 }

@@ -1,24 +1,7 @@
 // jose and the validator are for servers only: the main entry's import graph must never reach them, so
 // no browser bundle pays for them (issue 15). Checked on the source graph with esbuild, as a bundler sees it.
-import { resolve } from 'node:path';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-
-const root = resolve(import.meta.dirname, '../..');
-
-async function inputsOf(entry: string): Promise<string[]> {
-  const result = await build({
-    entryPoints: [resolve(root, entry)],
-    bundle: true,
-    write: false,
-    metafile: true,
-    format: 'esm',
-    platform: 'browser',
-    logLevel: 'silent',
-    define: { __SDK_VERSION__: '"0.0.0"' },
-  });
-  return Object.keys(result.metafile.inputs);
-}
+import { inputsOf } from '../helpers/bundle-inputs.js';
 
 describe('entry isolation', () => {
   it('the main entry never imports jose or src/server', async () => {

@@ -26,18 +26,31 @@ export const clearCookie = (name: string): string => `${name}=; ${ATTRIBUTES}; M
 export const CLEAR_SESSION = [clearCookie(SESSION_COOKIE), clearCookie(REFRESH_COOKIE)];
 
 /**
- * The cookies a session is handed over in: the session JWT until its expiry (`sessionExpiration`, Unix
- * seconds; the emulator's and Descope's 10 minutes by default) and, when the answer has one, the refresh
- * JWT for the session's `cookieMaxAge` (or until its `cookieExpiration`). The session's `cookieDomain` and
- * `cookiePath` are not used: `__Host-` forbids them. A value that is no JWT is not set.
+ * How long a session JWT lives, in seconds: its own `exp - iat` when it says (Descope's clock on both
+ * sides, so a server clock that is off changes nothing), else `sessionExpiration` from now on this clock,
+ * else 10 minutes (Descope's default). Read only to size the cookie: the JWT is checked where it is used.
+ */
+function sessionSeconds(sessionJwt: string, sessionExpiration: number | undefined, nowMs: number): number {
+  try {
+    const claims: unknown = JSON.parse(atob(sessionJwt.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')));
+    const { exp, iat } = claims as { exp?: unknown; iat?: unknown };
+    if (typeof exp === 'number' && typeof iat === 'number' && exp > iat) return exp - iat;
+  } catch {
+    // Not a JWT we can read: the session's own fields below.
+  }
+  return sessionExpiration !== undefined && Number.isFinite(sessionExpiration) ? sessionExpiration - nowMs / 1000 : 600;
+}
+
+/**
+ * The cookies a session is handed over in: the session JWT for its lifetime (see above; the emulator's
+ * and Descope's 10 minutes by default) and, when the answer has one, the refresh JWT for the session's
+ * `cookieMaxAge` (or until its `cookieExpiration`). The session's `cookieDomain` and `cookiePath` are not
+ * used: `__Host-` forbids them. A value that is no JWT is not set.
  */
 export function sessionCookies(session: Session, nowMs: number): string[] {
   const cookies: string[] = [];
   const { sessionJwt, refreshJwt, sessionExpiration, cookieMaxAge, cookieExpiration } = session;
-  if (SAFE_VALUE.test(sessionJwt)) {
-    const seconds = sessionExpiration !== undefined && Number.isFinite(sessionExpiration) ? sessionExpiration - nowMs / 1000 : 600;
-    cookies.push(setCookie(SESSION_COOKIE, sessionJwt, seconds));
-  }
+  if (SAFE_VALUE.test(sessionJwt)) cookies.push(setCookie(SESSION_COOKIE, sessionJwt, sessionSeconds(sessionJwt, sessionExpiration, nowMs)));
   if (refreshJwt && SAFE_VALUE.test(refreshJwt)) {
     const seconds =
       cookieMaxAge !== undefined && Number.isFinite(cookieMaxAge)

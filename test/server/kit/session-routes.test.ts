@@ -63,10 +63,17 @@ describe('server kit: reading the session', () => {
     const refreshed = await refresh(browser);
     expect(refreshed.response.status).toBe(200);
     expect(refreshed.body).toEqual({ sessionExpiration: expect.any(Number), user: expect.objectContaining({ email: 'ada@example.com' }) });
-    expect(refreshed.response.headers.getSetCookie()).toEqual([expect.stringMatching(/^__Host-DS=[\w-]+\.[\w-]+\.[\w-]+; Path=\/; HttpOnly; Secure; SameSite=Strict; Max-Age=(599|600)$/)]);
+    expect(refreshed.response.headers.getSetCookie()).toEqual([expect.stringMatching(/^__Host-DS=[\w-]+\.[\w-]+\.[\w-]+; Path=\/; HttpOnly; Secure; SameSite=Strict; Max-Age=600$/)]);
     expect(browser.cookies.get('__Host-DSR')).toBe(refreshJwt);
     expect((await browser.send(kit, '/auth/session')).response.status).toBe(200);
     expect(setup.events).toContainEqual(expect.objectContaining({ type: 'kit', step: 'refresh', outcome: 'refreshed', rotated: false }));
+  });
+
+  it('sizes the session cookie by the JWT’s own lifetime, whatever this server’s clock says', async () => {
+    const { browser } = await signedIn();
+    clockOffsetMs = 20 * 60_000; // Descope's clock 20 minutes ahead of this server's
+    const refreshed = await refresh(browser);
+    expect(refreshed.response.headers.getSetCookie()).toEqual([expect.stringMatching(/; Max-Age=600$/)]);
   });
 
   it('refresh with rotation: a new refresh cookie, and the old refresh JWT no longer works', async () => {
