@@ -64,8 +64,8 @@ export interface Authentication {
  * | `signOut` | `POST /sign-out` (`?everywhere=true`) | revokes the refresh JWT and clears the cookies: 204 |
  * | `session` | `GET /session` | 200 `{ userId, expiresAtSeconds, roles, permissions, tenants }`, or 401 |
  *
- * Errors are JSON `{ "error": code, "message": text }`: `invalid_email`, `invalid_handle`, `invalid_json`
- * (400), `no_session`, `session_ended` (clears the cookies), `session_expired`, `invalid_session` (401),
+ * Errors are JSON `{ "error": code, "message": text }`: `invalid_email`, `invalid_handle`, `invalid_json`,
+ * `invalid_body` (400; the last when the body could not be read at all), `no_session`, `session_ended` (clears the cookies), `session_expired`, `invalid_session` (401),
  * `cross_origin`, `no_origin` (403), `unknown_login`, `not_found` (404), `method_not_allowed` (405, with
  * `Allow`), `superseded` (409: a newer status request took over), `wrong_number`, `login_expired` (410),
  * `body_too_large` (413), `unsupported_media_type` (415), `rate_limited` (429, with `Retry-After`),
