@@ -1,7 +1,7 @@
 // createServerKit itself: its options (each bad one named, synchronously), the routing of `handle`, and
 // answers to malformed requests (a typed JSON error each, calling nothing upstream).
 import { describe, expect, it, vi } from 'vitest';
-import { InvalidArgumentError } from '../../../src/index.js';
+import { formatEvent, InvalidArgumentError } from '../../../src/index.js';
 import { createServerKit, MemoryStore, type ServerKitOptions } from '../../../src/server/index.js';
 import { thrown } from '../../helpers/settle.js';
 import { Browser, drive, FAKE_TIMERS, kitSetup, SECRET } from './helpers.js';
@@ -132,6 +132,17 @@ describe('createServerKit routing and malformed requests', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('reports each step through onEvent, and logEvents prints it as one line', async () => {
+    const setup = kitSetup();
+    const kit = setup.instance();
+    await new Browser().send(kit, '/auth/start', { json: { email: 'ada@example.com' } });
+    const sent = setup.events.find((event) => event.type === 'kit');
+    expect(sent).toEqual({ type: 'kit', timeMs: expect.any(Number), step: 'start', outcome: 'sent', status: 200, signInId: expect.stringMatching(/^[\w-]{12}$/) });
+    expect(formatEvent(sent!)).toBe(`kit start sent 200 (sign-in ${(sent as { signInId: string }).signInId})`);
+    // The SDK's own events for the send come through the same listener.
+    expect(setup.events.some((event) => event.type === 'request-end')).toBe(true);
   });
 
   it('a listener that throws changes nothing', async () => {
