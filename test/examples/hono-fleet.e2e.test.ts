@@ -24,6 +24,8 @@ const USERS = 50;
 const DESCOPE_LIMIT = { requests: 100, windowMs: 60_000, blockMs: 60_000 };
 /** RequestBudget's default (what the example's fleet budget uses): requests per 60 s. */
 const BUDGET = 90;
+/** How much later than its turn a request may reach the emulator, ms (see where it is used). */
+const TRANSIT_MS = 500;
 
 const emulator = createEmulator({ rateLimit: DESCOPE_LIMIT });
 let example: { work: string; app: string };
@@ -296,12 +298,18 @@ describe('examples/hono, three instances behind a round-robin balancer, sharing 
     await Promise.all(Array.from({ length: USERS }, (_, i) => signIn(i)));
     const seconds = Math.round((Date.now() - startedAt) / 1000);
 
-    // Descope saw no 429. The requests that take turns in the fleet's budget (sends, verifies, polls) never
-    // exceeded it in any 60 s; with the public-key fetches of the instances' session checks, which do not
-    // (one per instance, then cached), Descope's limit was never reached either.
-    const busiest = busiestWindow(60_000, (path) => !path.startsWith('/v2/keys/'));
+    // Descope saw no 429, and fewer requests than its limit in any 60 s. The requests that take turns in
+    // the fleet's budget (sends, verifies, polls; not the instances' public-key fetches, one each, then
+    // cached) stayed within the budget: it grants turns on Redis's clock, the emulator logs arrivals, and a
+    // request's way from its turn to the emulator varies (by up to TRANSIT_MS on a loaded 2-core machine),
+    // which can move one arrival across a window's edge; hence windows that much shorter for that count.
+    const budgeted = (path: string) => !path.startsWith('/v2/keys/');
+    const busiest = busiestWindow(60_000 - TRANSIT_MS, budgeted);
     const busiestOfAll = busiestWindow(60_000);
-    console.info(`${USERS} sign-ins in ${seconds} s; ${emulator.requests.length} Descope requests, at most ${busiest} of the budget's in any 60 s (budget ${BUDGET}), ${busiestOfAll} of all (limit ${DESCOPE_LIMIT.requests})`);
+    console.info(
+      `${USERS} sign-ins in ${seconds} s; ${emulator.requests.length} Descope requests; at most ${busiest} of the budget's in any ` +
+        `${60 - TRANSIT_MS / 1000} s (${busiestWindow(60_000, budgeted)} in 60 s; budget ${BUDGET}), ${busiestOfAll} of all in 60 s (limit ${DESCOPE_LIMIT.requests})`,
+    );
     expect(emulator.requests.filter(({ status }) => status === 429).map(({ method, path }) => `${method} ${path}`)).toEqual([]);
     expect(busiest).toBeLessThanOrEqual(BUDGET);
     expect(busiestOfAll).toBeLessThan(DESCOPE_LIMIT.requests);
