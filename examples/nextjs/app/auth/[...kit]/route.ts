@@ -8,7 +8,6 @@ export const dynamic = 'force-dynamic';
 
 // Wrapped, not `export const GET = kit.handle`: Next passes a second argument of its own ({ params }), which
 // `handle` would read as its context.
-
 export function GET(request: Request): Promise<Response> {
   return getKit().handle(request);
 }
