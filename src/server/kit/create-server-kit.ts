@@ -29,7 +29,9 @@ export interface KitRequestContext {
 /**
  * A kit route: takes the web platform's `Request`, resolves to its `Response`. Never throws: every
  * failure is an answer (JSON `{ error, message }`, or an HTML page for the confirm route). Bound: pass it
- * around as is (`export const POST = kit.start`).
+ * around as is (`Bun.serve({ fetch: kit.handle })`). In a Next.js route file export
+ * `(request: Request) => kit.handle(request)`: Next.js passes a second argument of its own (`{ params }`),
+ * which its build-time check would hold against {@link KitRequestContext}.
  *
  * @category Server kit
  */
@@ -85,7 +87,7 @@ export interface ServerKit {
    * @example
    * ```ts
    * // Whatever takes a fetch handler: Bun.serve, Deno.serve, a Worker, srvx's serve() on Node. In Hono:
-   * // app.all('/auth/*', (c) => kit.handle(c.req.raw)); in a Next.js catch-all route: export const POST = kit.handle.
+   * // app.all('/auth/*', (c) => kit.handle(c.req.raw)); in a Next.js catch-all route file: export const POST = (request: Request) => kit.handle(request).
    * const app = { fetch: (request: Request) => kit.handle(request) };
    * ```
    */
