@@ -56,7 +56,7 @@ describe('the docs site', () => {
     expect(entries[0]).toBe('enchanted-link');
     expect(entries).toEqual(expect.arrayContaining(['enchanted-link/react', 'enchanted-link/server', 'enchanted-link/testing', 'enchanted-link/testing/msw']));
     expect(entries.filter((entry) => !entry.startsWith('enchanted-link'))).toEqual([]);
-    expect(navigation[1]!.children!.slice(0, 5).map((entry) => entry.text)).toEqual(['Browser apps', 'React and other frameworks', 'Node backends', 'Testing your app', 'Security']);
+    expect(navigation[1]!.children!.slice(0, 5).map((entry) => entry.text)).toEqual(['Browser apps', 'React and other frameworks', 'Server kit', 'Testing your app', 'Security']);
     // Every title says what the page is: no file names (`browser/README`, `CHANGELOG`).
     const titles = navigation.slice(1).flatMap((group) => group.children!.map((entry) => entry.text));
     expect(titles.filter((title) => /README|\/|^[A-Z]+$/.test(title))).toEqual([]);

@@ -19,7 +19,8 @@ async function start() {
   // Measured on the 2-core machine: `next build` is most of this; install and build are kept between runs.
   const timings = await prepareExample();
   console.info(`examples/nextjs: pack ${timings.packMs} ms, install ${timings.installMs} ms, next build ${timings.buildMs} ms`);
-  const emulator = createEmulator({ sessionTtlSeconds: SESSION_TTL_SECONDS });
+  // Rotating refresh JWTs (a project setting): each refresh also sets a new refresh cookie, through the proxy.
+  const emulator = createEmulator({ sessionTtlSeconds: SESSION_TTL_SECONDS, rotateRefreshJwt: true });
   const api: EmulatorServer = await emulator.listen();
   const app = await startExample({
     DESCOPE_PROJECT_ID: emulator.projectId,
@@ -85,7 +86,7 @@ describe('examples/nextjs (next build, next start, Chromium)', () => {
     expect(requestsTo(PATHS.refresh)).toHaveLength(0);
 
     // Past the session's expiry (and the validator's clock tolerance), a page load refreshes it: the proxy
-    // calls Descope once, the browser gets a new session cookie, and the server component, rendering that
+    // calls Descope once, the browser gets new session and refresh cookies, and the server component, rendering that
     // very request, already sees the new session.
     await page.waitForTimeout(firstExpiry + (CLOCK_TOLERANCE_SECONDS + 1) * 1000 - Date.now());
     await page.goto(pw.app.url);
@@ -95,7 +96,8 @@ describe('examples/nextjs (next build, next start, Chromium)', () => {
     expect(requestsTo(PATHS.refresh)).toHaveLength(1);
     const refreshed = await cookiesOf(pw.context);
     expect(refreshed['__Host-DS']!.value).not.toBe(signedIn['__Host-DS']!.value);
-    expect(refreshed['__Host-DSR']!.value).toBe(signedIn['__Host-DSR']!.value); // the emulator keeps it on refresh
+    expect(refreshed['__Host-DSR']).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict' });
+    expect(refreshed['__Host-DSR']!.value).not.toBe(signedIn['__Host-DSR']!.value); // rotated
 
     // A page load with a live session calls nobody.
     await page.reload();
@@ -110,10 +112,10 @@ describe('examples/nextjs (next build, next start, Chromium)', () => {
     expect(signedOut['__Host-DS']).toBeUndefined();
     expect(signedOut['__Host-DSR']).toBeUndefined();
     const client = new EnchantedLinkClient({ projectId: pw.app.emulator.projectId, baseUrl: pw.app.apiUrl });
-    await expect(client.refreshSession(signedIn['__Host-DSR']!.value)).rejects.toMatchObject({ status: 401 });
+    await expect(client.refreshSession(refreshed['__Host-DSR']!.value)).rejects.toMatchObject({ status: 401 });
 
-    // A browser that kept the old cookies (an expired session, a revoked refresh JWT) is signed out by the
-    // proxy: it tried once, Descope refused, and the cookies are cleared.
+    // A browser that kept the first cookies (an expired session, a refresh JWT revoked when it was rotated)
+    // is signed out by the proxy: it tried once, Descope refused, and the cookies are cleared.
     const stale = await pw.browser.newContext();
     await stale.addCookies([signedIn['__Host-DS']!, signedIn['__Host-DSR']!]);
     const stalePage = await stale.newPage();
@@ -126,7 +128,7 @@ describe('examples/nextjs (next build, next start, Chromium)', () => {
     // What the kit did is in the server's output (DEBUG), and nothing secret is.
     expect(pw.app.output()).toMatch(/\[enchanted-link\].*refresh/);
     const { pendingRef, links } = pw.app.emulator.lastEmail('grace@example.com')!;
-    const cookies = [signedIn['__Host-DS']!, signedIn['__Host-DSR']!, refreshed['__Host-DS']!].map(({ value }) => value);
+    const cookies = [signedIn['__Host-DS']!, signedIn['__Host-DSR']!, refreshed['__Host-DS']!, refreshed['__Host-DSR']!].map(({ value }) => value);
     for (const secret of [...cookies, pendingRef, ...links.map(({ token }) => token), 'grace@example.com']) {
       expect(pw.app.output()).not.toContain(secret);
     }

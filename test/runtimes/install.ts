@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BuildOptions } from 'esbuild';
 import { run } from '../package/consumer.js';
 
 const folder = import.meta.dirname;
@@ -19,3 +20,14 @@ export function installRuntimes(): void {
   run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], folder);
   writeFileSync(stamp, lock);
 }
+
+/** How a worker is bundled for workerd (what wrangler does): ESM, no Node platform, the worker conditions first. */
+export const WORKER_BUNDLE = {
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  conditions: ['workerd', 'worker', 'browser'],
+  mainFields: ['browser', 'module', 'main'],
+  metafile: true,
+  logLevel: 'silent',
+} as const satisfies BuildOptions;

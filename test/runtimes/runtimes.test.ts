@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator } from '../../src/testing/index.js';
 import type { EmulatorServer } from '../../src/testing/index.js';
 import { packedConsumer, runAsync } from '../package/consumer.js';
-import { bin, installRuntimes } from './install.js';
+import { bin, installRuntimes, WORKER_BUNDLE } from './install.js';
 import type { SmokeConfig } from './smoke.js';
 
 // Every runtime's flow comes from 127.0.0.1; in production each would be its own client (IP).
@@ -96,13 +96,7 @@ describe('the packed package on every runtime', () => {
       absWorkingDir: consumer,
       entryPoints: ['worker.mjs'],
       outfile: 'worker.js',
-      bundle: true,
-      format: 'esm',
-      platform: 'neutral',
-      conditions: ['workerd', 'worker', 'browser'],
-      mainFields: ['browser', 'module', 'main'],
-      metafile: true,
-      logLevel: 'silent',
+      ...WORKER_BUNDLE,
     });
     const inputs = Object.keys(metafile.inputs);
     expect(inputs).toContain('node_modules/enchanted-link/dist/index.js');

@@ -7,6 +7,7 @@ import type { SessionClaims } from '../claims.js';
 import { SessionValidator } from '../session-validator.js';
 import { errorFacts, type KitContext, type KitReport } from './context.js';
 import { CsrfTokens } from './csrf.js';
+import { boundedStore } from './bounded-store.js';
 import { errorResponse, KitError } from './http.js';
 import { KitKeys } from './keys.js';
 import { SendLimiter } from './limits.js';
@@ -28,7 +29,9 @@ export interface KitRequestContext {
 /**
  * A kit route: takes the web platform's `Request`, resolves to its `Response`. Never throws: every
  * failure is an answer (JSON `{ error, message }`, or an HTML page for the confirm route). Bound: pass it
- * around as is (`export const POST = kit.start`).
+ * around as is (`Bun.serve({ fetch: kit.handle })`). In a Next.js route file export
+ * `(request: Request) => kit.handle(request)`: Next.js passes a second argument of its own (`{ params }`),
+ * which its build-time check would hold against {@link KitRequestContext}.
  *
  * @category Server kit
  */
@@ -63,12 +66,12 @@ export interface Authentication {
  * | `signOut` | `POST /sign-out` (`?everywhere=true`) | revokes the refresh JWT and clears the cookies: 204 |
  * | `session` | `GET /session` | 200 `{ userId, expiresAtSeconds, roles, permissions, tenants }`, or 401 |
  *
- * Errors are JSON `{ "error": code, "message": text }`: `invalid_email`, `invalid_handle`, `invalid_json`
- * (400), `no_session`, `session_ended` (clears the cookies), `session_expired`, `invalid_session` (401),
+ * Errors are JSON `{ "error": code, "message": text }`: `invalid_email`, `invalid_handle`, `invalid_json`,
+ * `invalid_body` (400; the last when the body could not be read at all), `no_session`, `session_ended` (clears the cookies), `session_expired`, `invalid_session` (401),
  * `cross_origin`, `no_origin` (403), `unknown_login`, `not_found` (404), `method_not_allowed` (405, with
  * `Allow`), `superseded` (409: a newer status request took over), `wrong_number`, `login_expired` (410),
  * `body_too_large` (413), `unsupported_media_type` (415), `rate_limited` (429, with `Retry-After`),
- * `internal` (500), `upstream_unavailable` (502), `keys_unavailable` (503).
+ * `internal` (500), `upstream_unavailable` (502), `keys_unavailable`, `store_unavailable` (503).
  *
  * Cookies are all `Path=/; HttpOnly; Secure; SameSite=Strict` with the `__Host-` prefix: `__Host-DS`
  * (the session JWT), `__Host-DSR` (the refresh JWT) and `__Host-confirm-browser` (the confirm page's
@@ -84,7 +87,7 @@ export interface ServerKit {
    * @example
    * ```ts
    * // Whatever takes a fetch handler: Bun.serve, Deno.serve, a Worker, srvx's serve() on Node. In Hono:
-   * // app.all('/auth/*', (c) => kit.handle(c.req.raw)); in a Next.js catch-all route: export const POST = kit.handle.
+   * // app.all('/auth/*', (c) => kit.handle(c.req.raw)); in a Next.js catch-all route file: export const POST = (request: Request) => kit.handle(request).
    * const app = { fetch: (request: Request) => kit.handle(request) };
    * ```
    */
@@ -174,12 +177,13 @@ export interface ServerKit {
  */
 export function createServerKit(options: ServerKitOptions): ServerKit {
   const settings = kitSettings(options);
-  const { projectId, baseUrl, fetch, onEvent, requestBudget, audience, store, basePath } = settings;
+  const { projectId, baseUrl, fetch, onEvent, requestBudget, audience, basePath } = settings;
+  const report = reporter(onEvent);
+  const store = boundedStore(settings.store, settings.storeTimeoutMs, (errorType) => report({ step: 'request', outcome: 'failed', status: 503, errorType }));
   const keys = new KitKeys(settings.secret);
   const shared = { projectId, ...(baseUrl !== undefined && { baseUrl }), ...(fetch && { fetch }), ...(onEvent && { onEvent }) };
   const client = new EnchantedLinkClient({ ...shared, redirectUrl: `${settings.origin}${basePath}/confirm`, ...(requestBudget && { requestBudget }) });
   const validator = new SessionValidator({ ...shared, ...(audience !== undefined && { audience }) });
-  const report = reporter(onEvent);
   const context: KitContext = {
     settings,
     client,

@@ -47,6 +47,13 @@ export interface ServerKitOptions {
    */
   store?: KitStore;
   /**
+   * The longest one store call may take, in milliseconds; a request whose store call fails or runs out
+   * answers 503 `store_unavailable` (with `Retry-After: 1`) instead of waiting on a store that hangs.
+   * @defaultValue `2_000`: a store answers in milliseconds (Redis in the same region: under 1 ms); two
+   *   seconds ride out a reconnect, and stay far under the timeouts of proxies and platforms
+   */
+  storeTimeoutMs?: number;
+  /**
    * The request budget the kit's Descope calls take turns from, e.g. a fleet-wide one kept in Redis
    * (`enchanted-link/redis`), so that all instances behind one egress IP stay under Descope's per-IP limit.
    * @defaultValue the client's own `new RequestBudget()` (90 requests per 60 s, this process)
@@ -124,6 +131,7 @@ const KIT: Spec = {
   fetch: assertFunction,
   signInTtlMs: assertDelay,
   waitMs: assertDelay,
+  storeTimeoutMs: assertDelay,
   limits: (value, argument) => void checkOptions(value as object, LIMITS, argument),
   clientIp: assertFunction,
   audience(value, argument) {
@@ -133,7 +141,7 @@ const KIT: Spec = {
 };
 
 /** The options with their defaults, checked. */
-export type KitSettings = Required<Pick<ServerKitOptions, 'projectId' | 'secret' | 'basePath' | 'store' | 'signInTtlMs' | 'waitMs' | 'limits'>> &
+export type KitSettings = Required<Pick<ServerKitOptions, 'projectId' | 'secret' | 'basePath' | 'store' | 'storeTimeoutMs' | 'signInTtlMs' | 'waitMs' | 'limits'>> &
   { [Name in 'baseUrl' | 'requestBudget' | 'onEvent' | 'fetch' | 'audience']: ServerKitOptions[Name] | undefined } & {
     /** `publicUrl`'s origin. */
     origin: string;
@@ -152,10 +160,10 @@ const adapterIp = (request: Request): string | undefined => {
  */
 export function kitSettings(options: ServerKitOptions): KitSettings {
   const checked = checkOptions(options, KIT);
-  const { projectId, secret, publicUrl, basePath = '/auth', store = new MemoryStore(), signInTtlMs = 300_000, waitMs = 25_000, limits = {}, clientIp = adapterIp } = checked;
+  const { projectId, secret, publicUrl, basePath = '/auth', store = new MemoryStore(), storeTimeoutMs = 2_000, signInTtlMs = 300_000, waitMs = 25_000, limits = {}, clientIp = adapterIp } = checked;
   assertProjectId(projectId, 'projectId');
   if (secret === undefined) return fail('secret', 'required: at least 32 characters, the same on every instance');
   if (publicUrl === undefined) return fail('publicUrl', "required: the app's origin as browsers see it, e.g. https://app.example.com");
   const { baseUrl, requestBudget, onEvent, fetch, audience } = checked;
-  return { projectId, secret, origin: new URL(publicUrl).origin, basePath, store, signInTtlMs, waitMs, limits, clientIp, baseUrl, requestBudget, onEvent, fetch, audience };
+  return { projectId, secret, origin: new URL(publicUrl).origin, basePath, store, storeTimeoutMs, signInTtlMs, waitMs, limits, clientIp, baseUrl, requestBudget, onEvent, fetch, audience };
 }

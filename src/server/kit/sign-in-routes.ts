@@ -26,6 +26,12 @@ import type { FoundSignIn } from './sign-ins.js';
  */
 export const WATCH_INTERVAL_MS = 500;
 
+/**
+ * Whether the typed number is the link's: `7` and `007` are `07` (the person reads a number, not a string of
+ * digits), anything that is not digits is no number. Leading zeros change nothing a guess could use.
+ */
+const sameNumber = (typed: string, linkId: string) => /^\d{1,3}$/.test(typed.trim()) && Number(typed.trim()) === Number(linkId);
+
 /** The events' name for a sign-in: a prefix of its store id (itself an HMAC of the handle). */
 const tag = (id: string) => id.slice(0, 12);
 
@@ -263,7 +269,7 @@ export function signInRoutes(kit: KitContext) {
       return gonePage();
     }
     const signInId = tag(found.id);
-    if ((form.get('number') ?? '').trim() !== found.record.linkId) {
+    if (!sameNumber(form.get('number') ?? '', found.record.linkId)) {
       // Whoever typed this did not see the waiting screen: end the sign-in, never let them try again. The
       // waiting screen is told now (here, or by the store on another instance), or by its next status request.
       await signIns.decide(found, 'refused');

@@ -1,10 +1,10 @@
 // createServerKit itself: its options (each bad one named, synchronously), the routing of `handle`, and
 // answers to malformed requests (a typed JSON error each, calling nothing upstream).
-import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError } from '../../../src/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { formatEvent, InvalidArgumentError } from '../../../src/index.js';
 import { createServerKit, MemoryStore, type ServerKitOptions } from '../../../src/server/index.js';
 import { thrown } from '../../helpers/settle.js';
-import { Browser, kitSetup, SECRET } from './helpers.js';
+import { Browser, drive, FAKE_TIMERS, kitSetup, SECRET } from './helpers.js';
 
 const VALID: ServerKitOptions = { projectId: 'P2aAc4T2V93bddihGEx2Ryhc8e5Z', secret: SECRET, publicUrl: 'https://app.example.com' };
 
@@ -32,6 +32,7 @@ describe('createServerKit options', () => {
     ['fetch', { fetch: {} }],
     ['signInTtlMs', { signInTtlMs: 0 }],
     ['waitMs', { waitMs: -1 }],
+    ['storeTimeoutMs', { storeTimeoutMs: 0 }],
     ['limits', { limits: 5 }],
     ['limits.perIp', { limits: { perIp: 0 } }],
     ['limits.perAddress', { limits: { perAddress: 1.5 } }],
@@ -102,15 +103,46 @@ describe('createServerKit routing and malformed requests', () => {
     expect((await start(browser.request('/anything', { json: { email: 'grace@example.com' } }))).status).toBe(200);
   });
 
-  it('answers 500 internal (never throws) when the store fails, and reports only the error class', async () => {
+  it('answers 503 store_unavailable (never throws) when the store fails, and reports only the error class', async () => {
     const broken = new MemoryStore();
     broken.increment = () => Promise.reject(new Error('connection to redis://user:hunter2@10.0.0.1 lost'));
     const setup = kitSetup(broken);
     const kit = setup.instance();
     const answer = await new Browser().send(kit, '/auth/start', { json: { email: 'ada@example.com' } });
-    expect(answer).toMatchObject({ response: { status: 500 }, body: { error: 'internal', message: 'Something went wrong' } });
-    expect(setup.events.at(-1)).toEqual({ type: 'kit', timeMs: expect.any(Number), step: 'request', outcome: 'failed', status: 500, errorType: 'Error' });
-    expect(JSON.stringify(setup.events)).not.toContain('hunter2');
+    expect(answer).toMatchObject({ response: { status: 503 }, body: { error: 'store_unavailable' } });
+    expect(answer.response.headers.get('retry-after')).toBe('1');
+    expect(setup.events.at(-1)).toEqual({ type: 'kit', timeMs: expect.any(Number), step: 'request', outcome: 'failed', status: 503, errorType: 'Error' });
+    expect(JSON.stringify(setup.events) + JSON.stringify(answer.body)).not.toContain('hunter2');
+    expect(setup.emulator.requests).toEqual([]);
+  });
+
+  it('answers 503 store_unavailable after storeTimeoutMs when the store hangs, leaving no timer', async () => {
+    vi.useFakeTimers(FAKE_TIMERS);
+    try {
+      const hanging = new MemoryStore();
+      hanging.get = () => new Promise(() => {});
+      const setup = kitSetup(hanging);
+      const kit = setup.instance({ storeTimeoutMs: 1_000 });
+      const started = Date.now();
+      const answer = await drive(new Browser().send(kit, '/auth/status', { json: { handle: 'a-handle-of-someone' } }), { step: 250 });
+      expect(answer).toMatchObject({ response: { status: 503 }, body: { error: 'store_unavailable' } });
+      expect(Date.now() - started).toBeLessThanOrEqual(1_250);
+      expect(setup.events.at(-1)).toMatchObject({ step: 'request', outcome: 'failed', errorType: 'StoreTimeout' });
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('reports each step through onEvent, and logEvents prints it as one line', async () => {
+    const setup = kitSetup();
+    const kit = setup.instance();
+    await new Browser().send(kit, '/auth/start', { json: { email: 'ada@example.com' } });
+    const sent = setup.events.find((event) => event.type === 'kit');
+    expect(sent).toEqual({ type: 'kit', timeMs: expect.any(Number), step: 'start', outcome: 'sent', status: 200, signInId: expect.stringMatching(/^[\w-]{12}$/) });
+    expect(formatEvent(sent!)).toBe(`kit start sent 200 (sign-in ${(sent as { signInId: string }).signInId})`);
+    // The SDK's own events for the send come through the same listener.
+    expect(setup.events.some((event) => event.type === 'request-end')).toBe(true);
   });
 
   it('a listener that throws changes nothing', async () => {

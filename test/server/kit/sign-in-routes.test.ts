@@ -74,6 +74,16 @@ describe('server kit: start, status, confirm', () => {
     expect((await person.send(kit, '/auth/session')).body).toMatchObject({ userId: body.user.userId });
   });
 
+  it('reads the typed number as a number: a leading zero more (or less) is the same number', async () => {
+    const kit = setup.instance();
+    const person = new Browser();
+    const sent = await start(kit, person);
+    const phone = new Browser();
+    const confirmPage = await openLink(kit, phone, rightLink().url);
+    expect((await phone.send(kit, '/auth/confirm', { form: { ...confirmPage.fields, number: ` 0${sent.linkId} ` } })).response.status).toBe(200);
+    expect(calls(PATHS.verify)).toBe(1);
+  });
+
   it('a scanner that opens every link (GET) calls nothing upstream and signs nobody in', async () => {
     const kit = setup.instance();
     const sent = await start(kit, new Browser());
