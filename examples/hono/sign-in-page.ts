@@ -8,9 +8,7 @@ const text = document.getElementById('text');
 const show = (state, message) => { text.dataset.state = state; text.textContent = message; };
 const post = (path, body) => fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const pause = (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-form.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  form.hidden = true;
+const startSignIn = async () => {
   show('sending', 'Sending…');
   const started = await post('/auth/start', { email: new FormData(form).get('email') });
   const signIn = await started.json();
@@ -29,6 +27,12 @@ form.addEventListener('submit', async (event) => {
     if (answer.ok) return show('signed-in', 'Signed in as ' + ((body.user && body.user.email) || 'you') + '. Your session: /me');
     return show(body.error === 'wrong_number' ? 'wrong-number' : 'error', body.message);
   }
+};
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  form.hidden = true;
+  // A network failure or an answer that is not JSON (a proxy's error page) ends it with a message too.
+  startSignIn().catch(() => show('error', 'Could not reach the server. Reload the page to try again.'));
 });
 `;
 

@@ -226,7 +226,7 @@ describe('examples/hono on Node, configured by its environment', () => {
     expect(refused.output()).not.toContain('Listening');
   });
 
-  it('runs on the embedded emulator in development: the sign-in page in Chromium, from the email to /me', async () => {
+  it('runs on the embedded emulator in development: the sign-in page in Chromium, from the email to /me, and a wrong number', async () => {
     const dev = start(process.execPath, ['node.ts'], example.app, { PORT: '0' });
     const browser = await launchChromium();
     try {
@@ -253,6 +253,20 @@ describe('examples/hono on Node, configured by its environment', () => {
       expect(me!.status()).toBe(200);
       expect(await me!.json()).toMatchObject({ userId: expect.any(String) });
       expect((await phone.goto(`${url}/me`))!.status()).toBe(401);
+
+      // A wrong number typed on the confirm page ends the sign-in, and the waiting page says so.
+      const other = await (await browser.newContext()).newPage();
+      await other.goto(url!);
+      await other.locator('input[name="email"]').fill('alan@example.com');
+      await other.locator('button').click();
+      await other.locator('#text[data-state="waiting"]').waitFor({ timeout: 10_000 });
+      const right = (await other.locator('#link-id').textContent())!;
+      await phone.goto(outbox!);
+      await phone.getByRole('link', { name: right, exact: true }).last().click();
+      await phone.locator('input:not([type="hidden"])').fill(right === '11' ? '12' : '11');
+      await phone.locator('button[type="submit"]').click();
+      await other.locator('#text[data-state="wrong-number"]').waitFor({ timeout: 10_000 });
+      expect(await other.locator('#link-id').count()).toBe(0);
     } finally {
       await browser.close();
       expect(await dev.stop()).toBe(0);
