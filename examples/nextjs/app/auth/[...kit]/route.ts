@@ -6,6 +6,8 @@ import { getKit } from '../../../lib/kit';
 // Never cached or prerendered: every answer depends on the request.
 export const dynamic = 'force-dynamic';
 
+// Wrapped, not `export const GET = kit.handle`: Next passes a second argument of its own ({ params }), which
+// `handle` would read as its context.
 export function GET(request: Request): Promise<Response> {
   return getKit().handle(request);
 }
