@@ -5,29 +5,14 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { getKit } from './lib/kit';
 
 export async function proxy(request: NextRequest): Promise<NextResponse> {
-  const { setCookie } = await getKit().authenticate(request);
+  const { setCookie, cookieHeader } = await getKit().authenticate(request);
   if (setCookie.length === 0) return NextResponse.next();
   // The server components read the cookies of *this* request: give them the ones the browser will have.
-  // `authenticate` returns only the Set-Cookie lines, hence the small parse below.
-  for (const cookie of setCookie) {
-    const { name, value, removed } = parseSetCookie(cookie);
-    if (removed) request.cookies.delete(name);
-    else request.cookies.set(name, value);
-  }
-  const response = NextResponse.next({ request: { headers: request.headers } });
+  const headers = new Headers(request.headers);
+  headers.set('cookie', cookieHeader);
+  const response = NextResponse.next({ request: { headers } });
   for (const cookie of setCookie) response.headers.append('set-cookie', cookie);
   return response;
-}
-
-/** Name and value of a `Set-Cookie` line the kit wrote, and whether it deletes the cookie (`Max-Age=0`). */
-function parseSetCookie(line: string): { name: string; value: string; removed: boolean } {
-  const [pair = '', ...attributes] = line.split(';');
-  const equals = pair.indexOf('=');
-  return {
-    name: pair.slice(0, equals).trim(),
-    value: pair.slice(equals + 1).trim(),
-    removed: attributes.some((attribute) => /^\s*max-age\s*=\s*0\s*$/i.test(attribute)),
-  };
 }
 
 export const config = {

@@ -289,7 +289,8 @@ export type KitStep = 'start' | 'status' | 'confirm-page' | 'confirm' | 'refresh
  * - `confirm-page`: `shown`, `unknown-link` or `incomplete` (no token);
  * - `confirm`: `verified`, `wrong-number`, `refused` (same-origin or CSRF check failed: see `reason`),
  *   `unknown-link`, `rate-limited` or `failed`;
- * - `refresh`: `refreshed`, `ended` (Descope refused the refresh JWT: cookies cleared), `no-session`,
+ * - `refresh`: `refreshed` (`reason: 'shared'` when it is the outcome a racing refresh with the same
+ *   refresh JWT kept in the store), `ended` (Descope refused the refresh JWT: cookies cleared), `no-session`,
  *   `refused` (cross-origin) or `failed`;
  * - `sign-out`: `confirmed`, `failed` (Descope did not confirm; the cookies are cleared all the same),
  *   `local` (no refresh cookie) or `refused` (cross-origin);

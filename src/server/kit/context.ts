@@ -10,6 +10,7 @@ import type { CsrfTokens } from './csrf.js';
 import { KitError } from './http.js';
 import type { SendLimiter } from './limits.js';
 import type { KitSettings } from './options.js';
+import type { RefreshOutcomes } from './refreshes.js';
 import type { SignIns } from './sign-ins.js';
 
 /** A kit event before the kit stamps its time. */
@@ -20,6 +21,8 @@ export interface KitContext {
   readonly client: EnchantedLinkClient;
   readonly validator: SessionValidator;
   readonly signIns: SignIns;
+  /** Refresh outcomes kept for requests racing a refresh with the same refresh JWT. */
+  readonly refreshes: RefreshOutcomes;
   readonly limiter: SendLimiter;
   readonly csrf: CsrfTokens;
   /** Reports a kit event to `onEvent` (never throws). */

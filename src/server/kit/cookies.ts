@@ -72,3 +72,29 @@ export function readCookie(headers: Headers, name: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The `Cookie` header `cookieHeader` becomes once a browser has applied `setCookie` (values the kit wrote:
+ * `name=value; attributes`, `Max-Age=0` to delete): set cookies replace their pair in place or are added at
+ * the end, deleted ones are dropped, every other pair stays as it was, in order.
+ */
+export function cookieHeaderAfter(cookieHeader: string, setCookie: readonly string[]): string {
+  if (setCookie.length === 0) return cookieHeader;
+  const nameOf = (pair: string) => pair.split('=', 1)[0]!.trim();
+  let pairs = cookieHeader.split(';').map((pair) => pair.trim()).filter(Boolean);
+  for (const line of setCookie) {
+    const [set = '', ...attributes] = line.split(';');
+    const name = nameOf(set);
+    const removed = attributes.some((attribute) => /^\s*max-age\s*=\s*0\s*$/i.test(attribute));
+    let replaced = false;
+    // The first pair of that name takes the new value in place; any further ones (and all, when deleted) go.
+    pairs = pairs.flatMap((pair) => {
+      if (nameOf(pair) !== name) return [pair];
+      if (removed || replaced) return [];
+      replaced = true;
+      return [set.trim()];
+    });
+    if (!removed && !replaced) pairs.push(set.trim());
+  }
+  return pairs.join('; ');
+}

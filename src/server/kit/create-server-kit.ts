@@ -12,6 +12,7 @@ import { errorResponse, KitError } from './http.js';
 import { KitKeys } from './keys.js';
 import { SendLimiter } from './limits.js';
 import { kitSettings, type ServerKitOptions } from './options.js';
+import { RefreshOutcomes } from './refreshes.js';
 import { sessionRoutes, type RequestOrHeaders } from './session-routes.js';
 import { signInRoutes } from './sign-in-routes.js';
 import { SignIns } from './sign-ins.js';
@@ -50,6 +51,24 @@ export interface Authentication {
    * refresh, the cleared cookies when Descope refused the refresh; empty otherwise.
    */
   setCookie: string[];
+  /**
+   * The request's `Cookie` header as it reads once the browser has applied {@link Authentication.setCookie}:
+   * the new session (and rotated refresh) cookie in place of the old, cleared cookies removed, every other
+   * cookie kept, in order. The request's own header (`''` when it had none) when `setCookie` is empty.
+   * Forward it to the code behind a middleware, so that it sees the session on the very request that
+   * refreshed it (in Next.js a server component reads the request's cookies, not the response's).
+   *
+   * @example
+   * ```ts
+   * // Next.js proxy.ts (middleware)
+   * const { setCookie, cookieHeader } = await kit.authenticate(request);
+   * const headers = new Headers(request.headers);
+   * headers.set('cookie', cookieHeader);
+   * const response = NextResponse.next({ request: { headers } });
+   * for (const value of setCookie) response.headers.append('set-cookie', value);
+   * ```
+   */
+  cookieHeader: string;
 }
 
 /**
@@ -131,8 +150,14 @@ export interface ServerKit {
    * request that goes on, so the page sees the new session).
    *
    * @param request - The `Request`, or its headers.
-   * @returns `{ claims, setCookie }`: see {@link Authentication}. A refresh that Descope refused clears the
-   *   cookies; one that could not reach Descope changes nothing (claims undefined).
+   * Concurrent refreshes with the same refresh cookie (a page and its prefetches, two tabs; `POST /refresh`
+   * too) share one: in this process, one refresh per refresh JWT is in flight and every caller gets its
+   * outcome; across instances, the refresh that won keeps its outcome, encrypted, in the store for
+   * {@link REFRESH_GRACE_MS}, and a racing refresh (which Descope refuses when it rotates refresh JWTs)
+   * takes it from there instead of signing the person out.
+   *
+   * @returns `{ claims, setCookie, cookieHeader }`: see {@link Authentication}. A refresh that Descope
+   *   refused clears the cookies; one that could not reach Descope changes nothing (claims undefined).
    * @throws As {@link ServerKit.getSession}.
    * @example
    * ```ts
@@ -189,6 +214,7 @@ export function createServerKit(options: ServerKitOptions): ServerKit {
     client,
     validator,
     signIns: new SignIns(store, keys, settings.signInTtlMs),
+    refreshes: new RefreshOutcomes(store, keys),
     limiter: new SendLimiter(store, keys, settings.limits),
     csrf: new CsrfTokens(keys),
     report,

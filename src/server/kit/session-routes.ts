@@ -6,9 +6,11 @@ import { isEnchantedLinkError } from '../../errors/enchanted-link-error.js';
 import { SessionError, SessionExpiredError } from '../../errors/session-errors.js';
 import type { Session } from '../../types/session.js';
 import type { SessionClaims } from '../claims.js';
+import type { Authentication } from './create-server-kit.js';
 import { errorFacts, refusedByDescope, upstreamFailure, type KitContext } from './context.js';
-import { CLEAR_SESSION, readCookie, REFRESH_COOKIE, SESSION_COOKIE, sessionCookies } from './cookies.js';
+import { CLEAR_SESSION, cookieHeaderAfter, readCookie, REFRESH_COOKIE, SESSION_COOKIE, sessionCookies } from './cookies.js';
 import { crossOrigin, json, KitError } from './http.js';
+import { REFRESH_SETTLE_MS } from './refreshes.js';
 
 /**
  * The longest a sign-out waits for Descope to revoke the refresh JWT, in ms. The cookies are cleared
@@ -33,11 +35,16 @@ function sessionJwtOf(headers: Headers): string | undefined {
   return readCookie(headers, SESSION_COOKIE) ?? /^Bearer (\S+)$/i.exec(headers.get('authorization') ?? '')?.[1];
 }
 
+/** What a refresh came to: the new session and its cookies, or `ended` with the cookies to clear. */
+type Refreshed = { session: Session; setCookie: string[] } | { ended: true; setCookie: string[] };
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 const unauthorized = (code: string, message: string, setCookie: readonly string[] = []) =>
   new KitError(401, code, message, { 'www-authenticate': `Bearer error="invalid_token", error_description="${code}"` }, setCookie);
 
 export function sessionRoutes(kit: KitContext) {
-  const { settings, client, validator, report } = kit;
+  const { settings, client, validator, refreshes, report } = kit;
 
   /** The claims of a valid session JWT, undefined for none or a bad one; rejects when the keys cannot be fetched. */
   async function claimsOf(sessionJwt: string | undefined): Promise<SessionClaims | undefined> {
@@ -50,26 +57,51 @@ export function sessionRoutes(kit: KitContext) {
     }
   }
 
+  /** Refreshes in flight in this process, by the id (HMAC) of the refresh JWT they spend; removed on settle. */
+  const inFlight = new Map<string, Promise<Refreshed>>();
+
   /**
    * Refreshes from `refreshJwt`: the new session and its cookies, `ended` (Descope refused it: the cookies
-   * to clear) or the upstream error.
+   * to clear) or the upstream error. Concurrent calls with the same refresh JWT share one refresh: with
+   * rotation, a second refresh would spend a refresh JWT the first already spent, and sign the person out.
    */
-  async function refreshFrom(refreshJwt: string): Promise<{ session: Session; setCookie: string[] } | { ended: true; setCookie: string[] }> {
+  async function refreshFrom(refreshJwt: string): Promise<Refreshed> {
+    const id = await refreshes.id(refreshJwt);
+    const running = inFlight.get(id);
+    if (running) return running;
+    const refreshed = refreshOnce(id, refreshJwt).finally(() => inFlight.delete(id));
+    inFlight.set(id, refreshed);
+    return refreshed;
+  }
+
+  /** The session from a racing refresh (on any instance) with the same refresh JWT, as {@link refreshFrom} answers it. */
+  function kept(session: Session): Refreshed {
+    report({ step: 'refresh', outcome: 'refreshed', status: 200, rotated: session.refreshJwt !== undefined, reason: 'shared' });
+    return { session, setCookie: sessionCookies(session, Date.now()) };
+  }
+
+  async function refreshOnce(id: string, refreshJwt: string): Promise<Refreshed> {
+    const earlier = await refreshes.find(id);
+    if (earlier) return kept(earlier);
+    let session: Session;
     try {
-      const session = await client.refreshSession(refreshJwt);
-      // Only a rotated refresh JWT comes back: the cookie for it is set only then.
-      const setCookie = sessionCookies(session, Date.now());
-      report({ step: 'refresh', outcome: 'refreshed', status: 200, rotated: session.refreshJwt !== undefined });
-      return { session, setCookie };
+      session = await client.refreshSession(refreshJwt);
     } catch (error) {
-      // Expired, revoked or not this project's (or not even a token): this browser's session is over.
+      // Expired, revoked or not this project's (or not even a token): this browser's session is over,
+      // unless a racing refresh spent this refresh JWT (rotation) and kept what it got.
       if (refusedByDescope(error) || error instanceof InvalidArgumentError) {
+        const raced = (await refreshes.find(id)) ?? (await delay(REFRESH_SETTLE_MS), await refreshes.find(id));
+        if (raced) return kept(raced);
         report({ step: 'refresh', outcome: 'ended', status: 401, ...errorFacts(error) });
         return { ended: true, setCookie: CLEAR_SESSION };
       }
       report({ step: 'refresh', outcome: 'failed', status: 502, ...errorFacts(error) });
       throw error;
     }
+    await refreshes.keep(id, session);
+    // Only a rotated refresh JWT comes back: the cookie for it is set only then.
+    report({ step: 'refresh', outcome: 'refreshed', status: 200, rotated: session.refreshJwt !== undefined });
+    return { session, setCookie: sessionCookies(session, Date.now()) };
   }
 
   /** Refuses a post that is not from a page of the app's origin: the cookie alone authenticates it. */
@@ -146,21 +178,25 @@ export function sessionRoutes(kit: KitContext) {
   }
 
   /** See {@link ServerKit.authenticate}. */
-  async function authenticate(input: RequestOrHeaders): Promise<{ claims: SessionClaims | undefined; setCookie: string[] }> {
+  async function authenticate(input: RequestOrHeaders): Promise<Authentication> {
     const headers = headersOf(input);
+    const cookieHeader = headers.get('cookie') ?? '';
+    const unchanged = (claims: SessionClaims | undefined): Authentication => ({ claims, setCookie: [], cookieHeader });
     const claims = await claimsOf(sessionJwtOf(headers));
-    if (claims) return { claims, setCookie: [] };
+    if (claims) return unchanged(claims);
     const refreshJwt = readCookie(headers, REFRESH_COOKIE);
-    if (!refreshJwt) return { claims: undefined, setCookie: [] };
+    if (!refreshJwt) return unchanged(undefined);
     let refreshed;
     try {
       refreshed = await refreshFrom(refreshJwt);
     } catch {
       // Descope unreachable: no session this time, and the cookies stay for the next request.
-      return { claims: undefined, setCookie: [] };
+      return unchanged(undefined);
     }
-    if ('ended' in refreshed) return { claims: undefined, setCookie: refreshed.setCookie };
-    return { claims: await claimsOf(refreshed.session.sessionJwt), setCookie: refreshed.setCookie };
+    const { setCookie } = refreshed;
+    const after = { setCookie: [...setCookie], cookieHeader: cookieHeaderAfter(cookieHeader, setCookie) };
+    if ('ended' in refreshed) return { claims: undefined, ...after };
+    return { claims: await claimsOf(refreshed.session.sessionJwt), ...after };
   }
 
   return { refresh, signOut, session, getSession, authenticate };

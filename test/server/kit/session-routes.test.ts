@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EnchantedLinkClient } from '../../../src/index.js';
 import { PATHS } from '../../../src/protocol/paths.js';
 import { RequestBudget } from '../../../src/transport/request-budget.js';
-import type { ServerKit } from '../../../src/server/index.js';
-import { Browser, drive, FAKE_TIMERS, kitSetup, ORIGIN, type KitSetup } from './helpers.js';
+import { REFRESH_GRACE_MS, type Authentication, type ServerKit } from '../../../src/server/index.js';
+import { Browser, drive, DumpableStore, FAKE_TIMERS, kitSetup, ORIGIN, type KitSetup } from './helpers.js';
 
 /** Shifts the emulator's clock, to issue sessions that are already expired. */
 let clockOffsetMs = 0;
@@ -76,7 +76,7 @@ describe('server kit: reading the session', () => {
     expect(refreshed.response.headers.getSetCookie()).toEqual([expect.stringMatching(/; Max-Age=600$/)]);
   });
 
-  it('refresh with rotation: a new refresh cookie, and the old refresh JWT no longer works', async () => {
+  it('refresh with rotation: a new refresh cookie; the old refresh JWT gets the same session within the grace, then no longer works', async () => {
     prepare({ rotateRefreshJwt: true });
     const { browser, refreshJwt } = await signedIn();
     const refreshed = await refresh(browser);
@@ -88,7 +88,15 @@ describe('server kit: reading the session', () => {
     expect((await refresh(browser)).response.status).toBe(200); // the rotated one works
     const stale = new Browser();
     stale.cookies.set('__Host-DSR', refreshJwt);
-    expect((await refresh(stale)).body.error).toBe('session_ended');
+    // A request that raced the refresh (sent with the old cookie): the same outcome, not a sign-out.
+    expect((await refresh(stale)).response.headers.getSetCookie()).toEqual(cookies);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + REFRESH_GRACE_MS + 1);
+      expect((await refresh(stale)).body.error).toBe('session_ended');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('POST /refresh without the cookie answers 401 no_session', async () => {
@@ -206,7 +214,7 @@ describe('server kit: getSession and authenticate', () => {
 
   it('authenticate: a valid session as is; an expired one refreshed from the cookie (Request or Headers)', async () => {
     const fresh = await signedIn();
-    expect(await kit.authenticate(fresh.browser.request('/'))).toEqual({ claims: expect.objectContaining({ userId: expect.any(String) }), setCookie: [] });
+    expect(await kit.authenticate(fresh.browser.request('/'))).toEqual({ claims: expect.objectContaining({ userId: expect.any(String) }), setCookie: [], cookieHeader: fresh.browser.cookieHeader });
 
     clockOffsetMs = -3_600_000;
     const stale = await signedIn('grace@example.com');
@@ -225,8 +233,8 @@ describe('server kit: getSession and authenticate', () => {
   it('authenticate: a refused refresh clears the cookies; no cookies at all is no session and no cookie', async () => {
     const browser = new Browser();
     browser.cookies.set('__Host-DSR', 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJub2JvZHkifQ.c2ln');
-    expect(await kit.authenticate(browser.request('/'))).toEqual({ claims: undefined, setCookie: CLEARED });
-    expect(await kit.authenticate(new Headers())).toEqual({ claims: undefined, setCookie: [] });
+    expect(await kit.authenticate(browser.request('/'))).toEqual({ claims: undefined, setCookie: CLEARED, cookieHeader: '' });
+    expect(await kit.authenticate(new Headers())).toEqual({ claims: undefined, setCookie: [], cookieHeader: '' });
   });
 
   it('no JWT reaches an event', async () => {
@@ -240,5 +248,119 @@ describe('server kit: getSession and authenticate', () => {
     expect(events).not.toContain(refreshJwt);
     expect(events).not.toContain(sessionJwt.split('.')[2]);
     expect(events).not.toMatch(/eyJ/);
+  });
+});
+
+describe('server kit: concurrent refreshes with rotation (fake clock)', () => {
+  let store: DumpableStore;
+
+  beforeEach(() => {
+    vi.useFakeTimers(FAKE_TIMERS);
+    store = new DumpableStore();
+    setup = kitSetup(store, { now: () => Date.now() + clockOffsetMs, rotateRefreshJwt: true, sessionTtlSeconds: 1 });
+    kit = setup.instance();
+  });
+  afterEach(() => {
+    expect(vi.getTimerCount()).toBe(0);
+    vi.useRealTimers();
+  });
+
+  /** A browser whose session expired: the next request must refresh. */
+  async function expired() {
+    const signed = await signedIn();
+    vi.setSystemTime(Date.now() + 7_000);
+    return signed;
+  }
+
+  /** The outcome every caller must get: claims, a new session cookie and the one rotated refresh cookie. */
+  function expectRefreshed(results: Authentication[], refreshJwt: string) {
+    const rotated = results[0]!.setCookie.find((cookie) => cookie.startsWith('__Host-DSR='));
+    expect(rotated).toBeDefined();
+    expect(rotated).not.toContain(refreshJwt);
+    for (const result of results) {
+      expect(result.claims).toMatchObject({ userId: expect.stringMatching(/^U/) });
+      expect(result.setCookie).toEqual([expect.stringMatching(/^__Host-DS=eyJ/), rotated]);
+      expect(result.setCookie).not.toContainEqual(expect.stringContaining('Max-Age=0'));
+    }
+  }
+
+  it('authenticate() twice at once in one kit: one refresh, both get the new session', async () => {
+    const { browser, refreshJwt } = await expired();
+    const results = await drive(Promise.all([kit.authenticate(browser.request('/')), kit.authenticate(browser.request('/')), kit.authenticate(browser.request('/').headers)]));
+    expectRefreshed(results, refreshJwt);
+    expect(setup.events.filter((event) => event.type === 'kit' && event.step === 'refresh')).toEqual([expect.objectContaining({ outcome: 'refreshed', rotated: true })]);
+    // POST /refresh joins the same way.
+    const again = await expired();
+    const answers = await drive(Promise.all([refresh(again.browser), refresh(again.browser)]));
+    expect(answers.map(({ response }) => response.status)).toEqual([200, 200]);
+  });
+
+  it('two instances sharing the store and secret, at once: both get the new session; a late request within the grace too', async () => {
+    const { browser, refreshJwt } = await expired();
+    const other = setup.instance();
+    const results = await drive(Promise.all([kit.authenticate(browser.request('/')), other.authenticate(browser.request('/'))]));
+    expectRefreshed(results, refreshJwt);
+    expect(setup.events).toContainEqual(expect.objectContaining({ type: 'kit', step: 'refresh', outcome: 'refreshed', reason: 'shared' }));
+    // A request sent with the old cookie before the browser stored the new one, on a third instance.
+    vi.setSystemTime(Date.now() + 2_000);
+    expectRefreshed([results[0]!, await drive(setup.instance().authenticate(browser.request('/')))], refreshJwt);
+  });
+
+  it('a revoked refresh JWT still ends the session after the grace lookup; an old one ends it after the grace', async () => {
+    const revoked = await expired();
+    await setup.instance().signOut(revoked.browser.request('/auth/sign-out', { method: 'POST' }));
+    expect(await drive(Promise.all([kit.authenticate(revoked.browser.request('/')), setup.instance().authenticate(revoked.browser.request('/'))]))).toEqual([
+      { claims: undefined, setCookie: CLEARED, cookieHeader: '' },
+      { claims: undefined, setCookie: CLEARED, cookieHeader: '' },
+    ]);
+
+    const rotated = await expired();
+    await drive(kit.authenticate(rotated.browser.request('/')));
+    vi.setSystemTime(Date.now() + REFRESH_GRACE_MS + 1);
+    expect((await drive(setup.instance().authenticate(rotated.browser.request('/')))).setCookie).toEqual(CLEARED);
+  });
+
+  it('the store holds neither JWT in clear; a failing store signs nobody out', async () => {
+    const { browser, refreshJwt, sessionJwt } = await expired();
+    const [result] = await drive(Promise.all([kit.authenticate(browser.request('/')), setup.instance().authenticate(browser.request('/'))]));
+    const written = JSON.stringify(store.written);
+    expect(store.written.some(({ key }) => key.startsWith('refreshed:'))).toBe(true);
+    for (const jwt of [refreshJwt, sessionJwt, ...result!.setCookie.map((cookie) => cookie.split(/[=;]/)[1]!)]) expect(written).not.toContain(jwt.split('.')[2]);
+    expect(written).not.toMatch(/eyJ/);
+
+    const failing = new DumpableStore();
+    const down = () => Promise.reject(new Error('redis://user:pw@host down'));
+    failing.get = down;
+    failing.set = down;
+    setup = kitSetup(failing, { now: () => Date.now() + clockOffsetMs, rotateRefreshJwt: true, sessionTtlSeconds: 1 });
+    const again = await expired();
+    const alone = setup.instance();
+    const results = await drive(Promise.all([alone.authenticate(again.browser.request('/')), alone.authenticate(again.browser.request('/'))]));
+    expectRefreshed(results, again.refreshJwt);
+    // Reported by its class name only (the message may quote a connection string).
+    expect(setup.events).toContainEqual(expect.objectContaining({ type: 'kit', step: 'request', outcome: 'failed', errorType: 'Error' }));
+    expect(JSON.stringify(setup.events)).not.toContain('redis://');
+  });
+});
+
+describe('server kit: authenticate().cookieHeader', () => {
+  it('is the Cookie header once the browser applied setCookie: replaced in place, cleared removed, others kept in order', async () => {
+    clockOffsetMs = -3_600_000;
+    const { browser } = await signedIn();
+    clockOffsetMs = 0;
+    const cookie = `theme=dark; __Host-DS=${browser.cookies.get('__Host-DS')}; __Host-DSR=${browser.cookies.get('__Host-DSR')}; lang=en`;
+    const refreshed = await kit.authenticate(new Headers({ cookie }));
+    const newSession = refreshed.setCookie[0]!.split(';')[0]!;
+    expect(refreshed.cookieHeader).toBe(`theme=dark; ${newSession}; __Host-DSR=${browser.cookies.get('__Host-DSR')}; lang=en`);
+    expect(await kit.getSession(new Headers({ cookie: refreshed.cookieHeader }))).toMatchObject({ userId: expect.any(String) });
+    // Unchanged without Set-Cookie (a valid session, or none at all).
+    const fresh = await signedIn();
+    const freshCookie = `a=1; ${fresh.browser.cookieHeader}`;
+    expect((await kit.authenticate(new Headers({ cookie: freshCookie }))).cookieHeader).toBe(freshCookie);
+    expect((await kit.authenticate(new Headers({ cookie: 'a=1' }))).cookieHeader).toBe('a=1');
+    expect((await kit.authenticate(new Headers())).cookieHeader).toBe('');
+    // Refused: both session cookies go, the others stay.
+    const ended = await kit.authenticate(new Headers({ cookie: 'a=1; __Host-DS=x; __Host-DSR=eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJub2JvZHkifQ.c2ln; b=2' }));
+    expect(ended).toMatchObject({ setCookie: CLEARED, cookieHeader: 'a=1; b=2' });
   });
 });
