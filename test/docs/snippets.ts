@@ -100,6 +100,8 @@ declare function showMessage(text: string): void;
 declare function render(text: string): void;
 declare function report(name: string): void;
 declare function next(): Promise<Response>;
+// Next.js (examples/nextjs), for the server kit's middleware examples: the one call they make.
+declare const NextResponse: { next(init?: { request?: { headers?: Headers } }): Response };
 `;
 
 /** What a TSDoc example of the React entry may also use. */

@@ -4,7 +4,8 @@
 //
 // In the store (see keys.ts):
 //   refreshed:<mac>   the new session, AES-GCM encrypted (bound to its key name)   REFRESH_GRACE_MS
-// where <mac> is the HMAC of the old refresh JWT: neither JWT is ever stored in clear.
+//   rotated:<new>     <mac>, when Descope rotated: a sign-out with the new refresh JWT finds the outcome
+// where <mac> is the HMAC of the old refresh JWT, <new> of the rotated one: no JWT is ever stored in clear.
 import type { Session } from '../../types/session.js';
 import type { KitKeys } from './keys.js';
 import type { KitStore } from './store.js';
@@ -21,9 +22,9 @@ import type { KitStore } from './store.js';
  * The security trade-off: within the grace, whoever presents the old refresh JWT gets the new session
  * (and the rotated refresh JWT), which is the replay that rotation's theft detection would otherwise
  * refuse. A thief must use a stolen refresh JWT within 10 s after its owner's refresh; outside that
- * window rotation works as before. A sign-out in the window does not remove the kept outcome (it holds
- * the new refresh JWT, which the sign-out revokes; the session JWT lives until it expires, as any issued
- * session JWT does). The outcome is encrypted and filed under an HMAC, so a store dump yields no JWT.
+ * window rotation works as before. A sign-out (`POST /sign-out`, with the old or the new refresh JWT)
+ * removes the kept outcome first, so a signed-out session is not handed out again. The outcome is
+ * encrypted and filed under an HMAC, so a store dump yields no JWT.
  *
  * @category Server kit
  */
@@ -77,8 +78,24 @@ export class RefreshOutcomes {
     const key = `refreshed:${id}`;
     try {
       await this.#store.set(key, await this.#keys.seal(key, session), REFRESH_GRACE_MS);
+      if (session.refreshJwt) await this.#store.set(`rotated:${await this.id(session.refreshJwt)}`, id, REFRESH_GRACE_MS);
     } catch {
       // Reported by the bounded store; only racing requests lose the outcome.
+    }
+  }
+
+  /**
+   * Removes what a refresh kept for the session of `refreshJwt` (the refresh JWT it spent or the one it
+   * rotated to): a signed-out session is not handed out again. A store that fails is reported, and the
+   * outcome expires within {@link REFRESH_GRACE_MS} anyway.
+   */
+  async forget(refreshJwt: string): Promise<void> {
+    const id = await this.id(refreshJwt);
+    try {
+      const spent = await this.#store.take(`rotated:${id}`);
+      await Promise.all([this.#store.take(`refreshed:${id}`), spent && this.#store.take(`refreshed:${spent}`)]);
+    } catch {
+      // Reported by the bounded store.
     }
   }
 }

@@ -90,7 +90,8 @@ export function sessionRoutes(kit: KitContext) {
       // Expired, revoked or not this project's (or not even a token): this browser's session is over,
       // unless a racing refresh spent this refresh JWT (rotation) and kept what it got.
       if (refusedByDescope(error) || error instanceof InvalidArgumentError) {
-        const raced = (await refreshes.find(id)) ?? (await delay(REFRESH_SETTLE_MS), await refreshes.find(id));
+        // (A value that is no token never reached Descope: nothing raced it.)
+        const raced = refusedByDescope(error) ? ((await refreshes.find(id)) ?? (await delay(REFRESH_SETTLE_MS), await refreshes.find(id))) : undefined;
         if (raced) return kept(raced);
         report({ step: 'refresh', outcome: 'ended', status: 401, ...errorFacts(error) });
         return { ended: true, setCookie: CLEAR_SESSION };
@@ -140,6 +141,7 @@ export function sessionRoutes(kit: KitContext) {
     const reason = everywhere ? { reason: 'everywhere' } : {};
     if (!refreshJwt) report({ step: 'sign-out', outcome: 'local', status: 204, ...reason });
     else {
+      await refreshes.forget(refreshJwt);
       const deadline = new AbortController();
       const timer = setTimeout(() => deadline.abort(new Error('sign-out deadline')), SIGN_OUT_DEADLINE_MS);
       try {

@@ -318,6 +318,15 @@ describe('server kit: concurrent refreshes with rotation (fake clock)', () => {
     await drive(kit.authenticate(rotated.browser.request('/')));
     vi.setSystemTime(Date.now() + REFRESH_GRACE_MS + 1);
     expect((await drive(setup.instance().authenticate(rotated.browser.request('/')))).setCookie).toEqual(CLEARED);
+
+    // Signed out (with the rotated cookie, on another instance) within the grace: the old cookie gets nothing.
+    const signedOut = await expired();
+    const stale = new Browser();
+    for (const [name, value] of signedOut.browser.cookies) stale.cookies.set(name, value);
+    const { setCookie } = await drive(kit.authenticate(signedOut.browser.request('/')));
+    signedOut.browser.keep(new Response(null, { headers: setCookie.map((cookie) => ['set-cookie', cookie] as [string, string]) }));
+    expect((await drive(setup.instance().signOut(signedOut.browser.request('/auth/sign-out', { method: 'POST' })))).status).toBe(204);
+    expect(await drive(setup.instance().authenticate(stale.request('/')))).toEqual({ claims: undefined, setCookie: CLEARED, cookieHeader: '' });
   });
 
   it('the store holds neither JWT in clear; a failing store signs nobody out', async () => {
