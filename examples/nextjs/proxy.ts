@@ -8,6 +8,7 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
   const { setCookie } = await getKit().authenticate(request);
   if (setCookie.length === 0) return NextResponse.next();
   // The server components read the cookies of *this* request: give them the ones the browser will have.
+  // `authenticate` returns only the Set-Cookie lines, hence the small parse below.
   for (const cookie of setCookie) {
     const { name, value, removed } = parseSetCookie(cookie);
     if (removed) request.cookies.delete(name);

@@ -232,19 +232,27 @@ describe('examples/hono on Node, configured by its environment', () => {
     try {
       const [, outbox] = await dev.waitFor(/Emails {6}(http:\/\/[\d.:]+\/)/);
       const [, url] = await dev.waitFor(/Listening {3}(http:\/\/[\d.:]+)/);
-      const laptop = await (await browser.newContext()).newPage();
-      await laptop.goto(url!);
-      await laptop.locator('input[name="email"]').fill('ada@example.com');
-      await laptop.locator('button').click();
-      await laptop.locator('#text[data-state="waiting"]').waitFor({ timeout: 10_000 });
-      const number = (await laptop.locator('#link-id').textContent())!;
-      expect(await laptop.locator('#text').textContent()).toContain('a***@example.com');
-      // On another device, the outbox page (printed at start-up) and the link with that number.
+      /** In a browser of its own: the sign-in page, the address typed and sent; resolves with the number shown. */
+      const startOn = async (email: string) => {
+        const page = await (await browser.newContext()).newPage();
+        await page.goto(url!);
+        await page.locator('input[name="email"]').fill(email);
+        await page.locator('button').click();
+        await page.locator('#text[data-state="waiting"]').waitFor({ timeout: 10_000 });
+        return { page, number: (await page.locator('#link-id').textContent())! };
+      };
+      /** On another device: the outbox page (printed at start-up), the newest link numbered `link`, `typed` typed. */
       const phone = await (await browser.newContext()).newPage();
-      await phone.goto(outbox!);
-      await phone.getByRole('link', { name: number, exact: true }).click();
-      await phone.locator('input:not([type="hidden"])').fill(number);
-      await phone.locator('button[type="submit"]').click();
+      const confirmOnPhone = async (link: string, typed: string) => {
+        await phone.goto(outbox!);
+        await phone.getByRole('link', { name: link, exact: true }).last().click();
+        await phone.locator('input:not([type="hidden"])').fill(typed);
+        await phone.locator('button[type="submit"]').click();
+      };
+
+      const { page: laptop, number } = await startOn('ada@example.com');
+      expect(await laptop.locator('#text').textContent()).toContain('a***@example.com');
+      await confirmOnPhone(number, number);
       await phone.getByText(/signed in/i).first().waitFor({ timeout: 10_000 });
       await laptop.locator('#text[data-state="signed-in"]').waitFor({ timeout: 10_000 });
       expect(await laptop.locator('#text').textContent()).toContain('ada@example.com');
@@ -255,16 +263,8 @@ describe('examples/hono on Node, configured by its environment', () => {
       expect((await phone.goto(`${url}/me`))!.status()).toBe(401);
 
       // A wrong number typed on the confirm page ends the sign-in, and the waiting page says so.
-      const other = await (await browser.newContext()).newPage();
-      await other.goto(url!);
-      await other.locator('input[name="email"]').fill('alan@example.com');
-      await other.locator('button').click();
-      await other.locator('#text[data-state="waiting"]').waitFor({ timeout: 10_000 });
-      const right = (await other.locator('#link-id').textContent())!;
-      await phone.goto(outbox!);
-      await phone.getByRole('link', { name: right, exact: true }).last().click();
-      await phone.locator('input:not([type="hidden"])').fill(right === '11' ? '12' : '11');
-      await phone.locator('button[type="submit"]').click();
+      const { page: other, number: right } = await startOn('alan@example.com');
+      await confirmOnPhone(right, right === '11' ? '12' : '11');
       await other.locator('#text[data-state="wrong-number"]').waitFor({ timeout: 10_000 });
       expect(await other.locator('#link-id').count()).toBe(0);
     } finally {
