@@ -64,7 +64,9 @@ export class RedisStore implements KitStore {
   constructor(redis: RedisCommands, options: RedisStoreOptions = {}) {
     if (typeof (redis as Partial<RedisCommands> | null)?.sendCommand !== 'function') fail('redis', 'expected a node-redis client (createClient())');
     const { prefix = 'enchanted-link:' } = checkOptions(options, {
-      prefix: (value, name) => typeof value === 'string' || fail(name, 'expected a string'),
+      prefix: (value, name) => {
+        if (typeof value !== 'string') fail(name, 'expected a string');
+      },
     });
     this.#redis = redis;
     this.prefix = prefix;
