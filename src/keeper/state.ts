@@ -5,6 +5,7 @@
 // failures mean no clock and no answer can make the keeper refresh in a loop.
 import type { EnchantedLinkError } from '../errors/enchanted-link-error.js';
 import { askedWait, jitter } from '../transport/policy.js';
+import { lifetimeMs } from '../utils/jwt-lifetime.js';
 import type { SessionKeeperSnapshot } from './create-session-keeper.js';
 import type { Kept } from './storage.js';
 
@@ -24,18 +25,6 @@ export const DEFAULT_REFRESH_BEFORE_MS = 60_000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export const SIGNED_OUT: SessionKeeperSnapshot = /* @__PURE__ */ Object.freeze({ status: 'signed-out', error: undefined });
-
-/** The session JWT's lifetime (`exp - iat`, ms), or `undefined` when it has no readable `iat` and `exp`. */
-export function lifetimeMs(sessionJwt: string): number | undefined {
-  try {
-    const base64 = sessionJwt.split('.')[1]!.replaceAll('-', '+').replaceAll('_', '/');
-    const { iat, exp } = JSON.parse(atob(base64)) as { iat?: unknown; exp?: unknown };
-    if (typeof iat === 'number' && typeof exp === 'number' && exp > iat) return (exp - iat) * 1000;
-  } catch {
-    // Not a JWT with a readable payload: no lifetime.
-  }
-  return undefined;
-}
 
 export class KeeperState {
   readonly #refresh: () => void;

@@ -3,6 +3,7 @@
 // attributes. `HttpOnly`: no script of the page reads a JWT. `SameSite=Strict`: another site's page never
 // makes the browser send them. (Browsers accept `Secure` cookies on http://localhost and http://127.0.0.1.)
 import type { Session } from '../../types/session.js';
+import { lifetimeMs } from '../../utils/jwt-lifetime.js';
 
 /** The session JWT's cookie (Descope's default name `DS`, with the `__Host-` prefix). */
 export const SESSION_COOKIE = '__Host-DS';
@@ -31,13 +32,8 @@ export const CLEAR_SESSION = [clearCookie(SESSION_COOKIE), clearCookie(REFRESH_C
  * else 10 minutes (Descope's default). Read only to size the cookie: the JWT is checked where it is used.
  */
 function sessionSeconds(sessionJwt: string, sessionExpiration: number | undefined, nowMs: number): number {
-  try {
-    const claims: unknown = JSON.parse(atob(sessionJwt.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')));
-    const { exp, iat } = claims as { exp?: unknown; iat?: unknown };
-    if (typeof exp === 'number' && typeof iat === 'number' && exp > iat) return exp - iat;
-  } catch {
-    // Not a JWT we can read: the session's own fields below.
-  }
+  const lifetime = lifetimeMs(sessionJwt);
+  if (lifetime !== undefined) return lifetime / 1000;
   return sessionExpiration !== undefined && Number.isFinite(sessionExpiration) ? sessionExpiration - nowMs / 1000 : 600;
 }
 

@@ -32,6 +32,9 @@ export const WATCH_INTERVAL_MS = 500;
  */
 const sameNumber = (typed: string, linkId: string) => /^\d{1,3}$/.test(typed.trim()) && Number(typed.trim()) === Number(linkId);
 
+/** The longest email address `POST /start` takes (RFC 5321's 254 characters for a path). */
+const MAX_EMAIL_LENGTH = 254;
+
 /** The events' name for a sign-in: a prefix of its store id (itself an HMAC of the handle). */
 const tag = (id: string) => id.slice(0, 12);
 
@@ -55,7 +58,8 @@ export function signInRoutes(kit: KitContext) {
   async function start(request: Request, clientIp: string | undefined): Promise<Response> {
     const { email } = await readJsonObject(request);
     const invalid = () => new KitError(400, 'invalid_email', 'Send { "email": "you@example.com" }');
-    if (typeof email !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) {
+    // 254 characters: the longest address a mail server accepts (RFC 5321); a longer one is nobody's.
+    if (typeof email !== 'string' || email.trim().length > MAX_EMAIL_LENGTH || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) {
       report({ step: 'start', outcome: 'invalid', status: 400 });
       throw invalid();
     }

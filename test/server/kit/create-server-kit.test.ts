@@ -63,6 +63,7 @@ describe('createServerKit routing and malformed requests', () => {
     ['no email', 'POST', '/auth/start', 'application/json', '{}', 400, 'invalid_email'],
     ['an email that is not a string', 'POST', '/auth/start', 'application/json', '{"email":42}', 400, 'invalid_email'],
     ['an email that is no address', 'POST', '/auth/start', 'application/json', '{"email":"ada"}', 400, 'invalid_email'],
+    ['an email over 254 characters', 'POST', '/auth/start', 'application/json', JSON.stringify({ email: `${'a'.repeat(250)}@example.com` }), 400, 'invalid_email'],
     ['bad JSON', 'POST', '/auth/start', 'application/json', '{"email":', 400, 'invalid_json'],
     ['a JSON array', 'POST', '/auth/start', 'application/json', '["a@example.com"]', 400, 'invalid_json'],
     ['JSON null', 'POST', '/auth/status', 'application/json', 'null', 400, 'invalid_json'],
