@@ -18,7 +18,7 @@ export type { SendLimits } from './kit/limits.js';
 export type { RequestOrHeaders } from './kit/session-routes.js';
 export { MemoryStore, type KitStore } from './kit/store.js';
 export { WATCH_INTERVAL_MS } from './kit/sign-in-routes.js';
-export { SIGN_OUT_DEADLINE_MS } from './kit/session-routes.js';
+export { REFRESH_DEADLINE_MS, SIGN_OUT_DEADLINE_MS } from './kit/session-routes.js';
 export { REFRESH_GRACE_MS, REFRESH_SETTLE_MS } from './kit/refreshes.js';
 export { SessionValidator, CLOCK_TOLERANCE_SECONDS, KEYS_DEADLINE_MS, MAX_KEYS, MAX_KEYS_BYTES, type SessionValidatorOptions } from './session-validator.js';
 export type { SessionClaims, TenantClaims } from './claims.js';

@@ -147,15 +147,15 @@ export interface ServerKit {
   /**
    * For middleware: the session's claims, refreshing it from the refresh cookie when the session cookie
    * is missing or expired. Send {@link Authentication.setCookie} with the response (and, in Next.js, on the
-   * request that goes on, so the page sees the new session).
+   * request that goes on, so the page sees the new session: {@link Authentication.cookieHeader}).
    *
-   * @param request - The `Request`, or its headers.
    * Concurrent refreshes with the same refresh cookie (a page and its prefetches, two tabs; `POST /refresh`
    * too) share one: in this process, one refresh per refresh JWT is in flight and every caller gets its
    * outcome; across instances, the refresh that won keeps its outcome, encrypted, in the store for
    * {@link REFRESH_GRACE_MS}, and a racing refresh (which Descope refuses when it rotates refresh JWTs)
    * takes it from there instead of signing the person out.
    *
+   * @param request - The `Request`, or its headers.
    * @returns `{ claims, setCookie, cookieHeader }`: see {@link Authentication}. A refresh that Descope
    *   refused clears the cookies; one that could not reach Descope changes nothing (claims undefined).
    * @throws As {@link ServerKit.getSession}.

@@ -2,6 +2,8 @@
 // session costs no request to Descope (the validator caches the project's keys); refresh and sign-out read
 // the refresh cookie, and accept only posts from a page of the app's own origin.
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.js';
+import { RequestTimeoutError } from '../../errors/request-timeout-error.js';
+import { PATHS } from '../../protocol/paths.js';
 import { isEnchantedLinkError } from '../../errors/enchanted-link-error.js';
 import { SessionError, SessionExpiredError } from '../../errors/session-errors.js';
 import type { Session } from '../../types/session.js';
@@ -18,6 +20,15 @@ import { REFRESH_SETTLE_MS } from './refreshes.js';
  * healthy answer and short enough that a hanging API does not hold the sign-out button.
  */
 export const SIGN_OUT_DEADLINE_MS = 5_000;
+
+/**
+ * The longest a refresh (`POST /refresh`, or `authenticate` in a middleware) waits for Descope, in ms.
+ * Without it a refresh gets the client's bound (four attempts of 10 s plus backoff, about 50 s), and a
+ * middleware holds every page load that long while Descope hangs. A healthy refresh answers in well under
+ * a second; 5 s leaves room for one retry of a transient failure. Past it `authenticate` answers no session
+ * and leaves the cookies as they are (the next request tries again), and `POST /refresh` answers 502.
+ */
+export const REFRESH_DEADLINE_MS = 5_000;
 
 /** What `getSession` and `authenticate` take: a `Request`, or its headers (Next.js `await headers()`). */
 export type RequestOrHeaders = Request | Headers;
@@ -80,24 +91,36 @@ export function sessionRoutes(kit: KitContext) {
     return { session, setCookie: sessionCookies(session, Date.now()) };
   }
 
+  /** What a racing refresh kept for refresh JWT `id`: looked up at once, then once more after it had time to write. */
+  async function racedOutcome(id: string): Promise<Session | undefined> {
+    const now = await refreshes.find(id);
+    if (now) return now;
+    await delay(REFRESH_SETTLE_MS);
+    return refreshes.find(id);
+  }
+
   async function refreshOnce(id: string, refreshJwt: string): Promise<Refreshed> {
     const earlier = await refreshes.find(id);
     if (earlier) return kept(earlier);
     let session: Session;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new RequestTimeoutError(PATHS.refresh, REFRESH_DEADLINE_MS)), REFRESH_DEADLINE_MS);
     try {
-      session = await client.refreshSession(refreshJwt);
+      session = await client.refreshSession(refreshJwt, { signal: deadline.signal });
     } catch (error) {
       // Expired, revoked or not this project's (or not even a token): this browser's session is over,
       // unless a racing refresh spent this refresh JWT (rotation) and kept what it got.
       if (refusedByDescope(error) || error instanceof InvalidArgumentError) {
         // (A value that is no token never reached Descope: nothing raced it.)
-        const raced = refusedByDescope(error) ? ((await refreshes.find(id)) ?? (await delay(REFRESH_SETTLE_MS), await refreshes.find(id))) : undefined;
+        const raced = refusedByDescope(error) ? await racedOutcome(id) : undefined;
         if (raced) return kept(raced);
         report({ step: 'refresh', outcome: 'ended', status: 401, ...errorFacts(error) });
         return { ended: true, setCookie: CLEAR_SESSION };
       }
       report({ step: 'refresh', outcome: 'failed', status: 502, ...errorFacts(error) });
       throw error;
+    } finally {
+      clearTimeout(timer);
     }
     await refreshes.keep(id, session);
     // Only a rotated refresh JWT comes back: the cookie for it is set only then.

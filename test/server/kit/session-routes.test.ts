@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EnchantedLinkClient } from '../../../src/index.js';
 import { PATHS } from '../../../src/protocol/paths.js';
 import { RequestBudget } from '../../../src/transport/request-budget.js';
-import { REFRESH_GRACE_MS, type Authentication, type ServerKit } from '../../../src/server/index.js';
+import { REFRESH_DEADLINE_MS, REFRESH_GRACE_MS, type Authentication, type ServerKit } from '../../../src/server/index.js';
 import { Browser, drive, DumpableStore, FAKE_TIMERS, kitSetup, ORIGIN, type KitSetup } from './helpers.js';
 
 /** Shifts the emulator's clock, to issue sessions that are already expired. */
@@ -190,6 +190,22 @@ describe('server kit: against a failing or hanging Descope (fake clock)', () => 
     expect(out.status).toBe(204);
     expect(out.headers.getSetCookie()).toEqual(CLEARED);
     expect(Date.now() - started).toBeLessThanOrEqual(5_500);
+  });
+
+  it('a refresh against a Descope that never answers settles after 5 s: authenticate keeps the cookies, POST /refresh answers 502', async () => {
+    clockOffsetMs = -3_600_000;
+    const { browser } = await signedIn();
+    clockOffsetMs = 0;
+    setup.emulator.injectFault({ type: 'latency', ms: 600_000 }, { path: PATHS.refresh, times: 20 });
+    let started = Date.now();
+    const request = browser.request('/');
+    expect(await drive(kit.authenticate(request), { step: 500 })).toEqual({ claims: undefined, setCookie: [], cookieHeader: request.headers.get('cookie') });
+    expect(Date.now() - started).toBeLessThanOrEqual(REFRESH_DEADLINE_MS + 500);
+    started = Date.now();
+    const answer = await drive(refresh(browser), { step: 500 });
+    expect(answer.response.status).toBe(502);
+    expect(answer.body.error).toBe('upstream_unavailable');
+    expect(Date.now() - started).toBeLessThanOrEqual(REFRESH_DEADLINE_MS + 500);
   });
 
   it('getSession rejects (and GET /session answers 503) when the keys cannot be fetched', async () => {
