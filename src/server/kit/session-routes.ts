@@ -23,8 +23,8 @@ export const SIGN_OUT_DEADLINE_MS = 5_000;
 
 /**
  * The longest a refresh (`POST /refresh`, or `authenticate` in a middleware) waits for Descope, in ms.
- * Without it a refresh gets the client's bound (four attempts of 10 s plus backoff, about 50 s), and a
- * middleware holds every page load that long while Descope hangs. A healthy refresh answers in well under
+ * Without it a refresh gets the client's bounds (10 s for an attempt that gets no answer, and up to four
+ * attempts with backoff while Descope fails transiently), and a middleware holds every page load that long. A healthy refresh answers in well under
  * a second; 5 s leaves room for one retry of a transient failure. Past it `authenticate` answers no session
  * and leaves the cookies as they are (the next request tries again), and `POST /refresh` answers 502.
  */
