@@ -282,7 +282,8 @@ export type KitStep = 'start' | 'status' | 'confirm-page' | 'confirm' | 'refresh
 
 /**
  * What a {@link KitStep} came to:
- * - `start`: `sent`, `limited` (the kit's send limits: 429), `invalid` (no usable address) or `failed`;
+ * - `start`: `sent`, `limited` (the kit's send limits: 429), `invalid` (no usable address), `client-gone`
+ *   (the request was aborted, for instance while the send waited for its turn in the request budget) or `failed`;
  * - `status`: `signed-in`, `pending` (nobody confirmed within the wait), `wrong-number` (someone typed a
  *   wrong number on the confirm page: the sign-in is over), `expired`, `unknown` (no such handle),
  *   `superseded` (a newer status request took over), `client-gone` (the request was aborted) or `failed`;

@@ -90,7 +90,8 @@ export interface Authentication {
  * `cross_origin`, `no_origin` (403), `unknown_login`, `not_found` (404), `method_not_allowed` (405, with
  * `Allow`), `superseded` (409: a newer status request took over), `wrong_number`, `login_expired` (410),
  * `body_too_large` (413), `unsupported_media_type` (415), `rate_limited` (429, with `Retry-After`),
- * `internal` (500), `upstream_unavailable` (502), `keys_unavailable`, `store_unavailable` (503).
+ * `client_gone` (499, nginx's code for a client that closed the request: nobody reads it), `internal` (500),
+ * `upstream_unavailable` (502), `keys_unavailable`, `store_unavailable` (503).
  *
  * Cookies are all `Path=/; HttpOnly; Secure; SameSite=Strict` with the `__Host-` prefix: `__Host-DS`
  * (the session JWT), `__Host-DSR` (the refresh JWT) and `__Host-confirm-browser` (the confirm page's
@@ -111,7 +112,10 @@ export interface ServerKit {
    * ```
    */
   readonly handle: KitHandler;
-  /** `POST /start` `{ "email": "…" }`: sends the link, 200 `{ handle, linkId, maskedEmail }`; 400 `invalid_email`, 429 `rate_limited`, 502. */
+  /**
+   * `POST /start` `{ "email": "…" }`: sends the link, 200 `{ handle, linkId, maskedEmail }`; 400 `invalid_email`, 429 `rate_limited`, 502.
+   * When `request.signal` aborts while the send waits for its turn in the request budget, nothing is sent.
+   */
   readonly start: KitHandler;
   /**
    * `POST /status` `{ "handle": "…" }`: the long-poll. Answers 200 `{ status: "signed_in", … }` with the

@@ -71,8 +71,16 @@ export function signInRoutes(kit: KitContext) {
     }
     let sent;
     try {
-      sent = await client.signInOrUp(email.trim());
+      // A client that goes away while the send waits for its turn in the request budget sends nothing
+      // (and a server shutting down is not held by queued sends).
+      sent = await client.signInOrUp(email.trim(), { signal: request.signal });
     } catch (error) {
+      if (request.signal.aborted) {
+        // Not refunded: the send may have reached Descope before the abort, and a refund would let a
+        // client that aborts every request escape the limits.
+        report({ step: 'start', outcome: 'client-gone', status: 499 });
+        return json(499, { error: 'client_gone', message: 'The request was aborted' });
+      }
       // A 429 (Descope's, or the request budget's refusal to wait) sent no email: the retry it asks for
       // must not count against the person's limits.
       if (error instanceof RateLimitError) await counted.refund();

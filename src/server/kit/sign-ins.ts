@@ -60,7 +60,10 @@ export class SignIns {
     const record: SignInRecord = { ...details, expiresAt: details.startedAt + this.#ttlMs };
     const key = `signin:${id}`;
     const link = `link:${await this.#keys.name('binding', details.binding)}`;
-    await Promise.all([this.#store.set(key, await this.#keys.seal(key, record), this.#ttlMs), this.#store.set(link, await this.#keys.seal(link, id), this.#ttlMs)]);
+    // Both sealed before either write starts: a write started before an await could fail unwatched
+    // meanwhile, an unhandled rejection that ends a Node process.
+    const [sealedRecord, sealedLink] = await Promise.all([this.#keys.seal(key, record), this.#keys.seal(link, id)]);
+    await Promise.all([this.#store.set(key, sealedRecord, this.#ttlMs), this.#store.set(link, sealedLink, this.#ttlMs)]);
     return { handle, id };
   }
 

@@ -2,6 +2,7 @@
 // the long-poll, the confirm page and its number check, across two instances sharing a store and a secret.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PATHS } from '../../../src/protocol/paths.js';
+import { RequestBudget } from '../../../src/transport/request-budget.js';
 import { WATCH_INTERVAL_MS } from '../../../src/server/index.js';
 import { Browser, drive, DumpableStore, FAKE_TIMERS, formFields, kitSetup, ORIGIN, pathOf, until, type KitSetup } from './helpers.js';
 
@@ -196,6 +197,26 @@ describe('server kit: start, status, confirm', () => {
     expect(setup.events).toContainEqual(expect.objectContaining({ type: 'kit', step: 'status', outcome: 'client-gone' }));
     await vi.advanceTimersByTimeAsync(30_000);
     expect(calls(PATHS.pendingSession)).toBe(polls);
+    // afterEach: no timer left.
+  });
+
+  it('sends nothing when request.signal aborts while the send waits for its turn in the request budget', async () => {
+    // Two sends at once, then one per 3 s: the third waits.
+    const requestBudget = new RequestBudget({ requests: 3, windowMs: 3_000 });
+    const kit = setup.instance({ requestBudget });
+    await start(kit, new Browser(), 'ada@example.com');
+    await start(kit, new Browser(), 'grace@example.com');
+    const gone = new AbortController();
+    const third = kit.start(new Browser().request('/auth/start', { json: { email: 'alan@example.com' }, signal: gone.signal }));
+    await until(() => requestBudget.queued === 1, 'the send to wait for its turn');
+    gone.abort();
+    const answer = await drive(third, { step: 10, within: 0 });
+    expect(answer.status).toBe(499);
+    expect(await answer.json()).toEqual({ error: 'client_gone', message: expect.any(String) });
+    expect(setup.events).toContainEqual(expect.objectContaining({ type: 'kit', step: 'start', outcome: 'client-gone', status: 499 }));
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(setup.emulator.lastEmail('alan@example.com')).toBeUndefined();
+    expect(calls(PATHS.signInOrUp)).toBe(2);
     // afterEach: no timer left.
   });
 
