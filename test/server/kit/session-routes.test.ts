@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EnchantedLinkClient } from '../../../src/index.js';
 import { PATHS } from '../../../src/protocol/paths.js';
 import { RequestBudget } from '../../../src/transport/request-budget.js';
-import { REFRESH_DEADLINE_MS, REFRESH_GRACE_MS, type Authentication, type ServerKit } from '../../../src/server/index.js';
+import { REFRESH_DEADLINE_MS, REFRESH_GRACE_MS, REFRESH_SETTLE_MS, type Authentication, type ServerKit } from '../../../src/server/index.js';
 import { Browser, drive, DumpableStore, FAKE_TIMERS, kitSetup, ORIGIN, type KitSetup } from './helpers.js';
 
 /** Shifts the emulator's clock, to issue sessions that are already expired. */
@@ -35,6 +35,20 @@ async function signedIn(email = 'ada@example.com'): Promise<{ browser: Browser; 
   browser.cookies.set('__Host-DS', session!.sessionJwt);
   browser.cookies.set('__Host-DSR', session!.refreshJwt!);
   return { browser, sessionJwt: session!.sessionJwt, refreshJwt: session!.refreshJwt! };
+}
+
+/**
+ * `send()` on the fake clock from `now`: a refresh that Descope refuses looks once more for a racing
+ * refresh's outcome after REFRESH_SETTLE_MS, a wait that passes at once here rather than in real time.
+ */
+async function onFakeClock<T>(send: () => Promise<T>, now = Date.now()): Promise<T> {
+  vi.useFakeTimers(FAKE_TIMERS);
+  vi.setSystemTime(now);
+  try {
+    return await drive(send(), { step: REFRESH_SETTLE_MS });
+  } finally {
+    vi.useRealTimers();
+  }
 }
 
 const refresh = (browser: Browser, headers: Record<string, string> = {}) => browser.send(kit, '/auth/refresh', { method: 'POST', headers });
@@ -90,13 +104,7 @@ describe('server kit: reading the session', () => {
     stale.cookies.set('__Host-DSR', refreshJwt);
     // A request that raced the refresh (sent with the old cookie): the same outcome, not a sign-out.
     expect((await refresh(stale)).response.headers.getSetCookie()).toEqual(cookies);
-    vi.useFakeTimers({ toFake: ['Date'] });
-    try {
-      vi.setSystemTime(Date.now() + REFRESH_GRACE_MS + 1);
-      expect((await refresh(stale)).body.error).toBe('session_ended');
-    } finally {
-      vi.useRealTimers();
-    }
+    expect((await onFakeClock(() => refresh(stale), Date.now() + REFRESH_GRACE_MS + 1)).body.error).toBe('session_ended');
   });
 
   it('POST /refresh without the cookie answers 401 no_session', async () => {
@@ -106,7 +114,7 @@ describe('server kit: reading the session', () => {
   it('a refresh Descope refuses answers 401 session_ended and clears both cookies', async () => {
     const { browser } = await signedIn();
     browser.cookies.set('__Host-DSR', 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJub2JvZHkifQ.c2ln');
-    const ended = await refresh(browser);
+    const ended = await onFakeClock(() => refresh(browser));
     expect(ended).toMatchObject({ response: { status: 401 }, body: { error: 'session_ended' } });
     expect(ended.response.headers.getSetCookie()).toEqual(CLEARED);
     expect(browser.cookies.size).toBe(0);
@@ -130,7 +138,7 @@ describe('server kit: sign-out', () => {
     expect(setup.events).toContainEqual(expect.objectContaining({ type: 'kit', step: 'sign-out', outcome: 'confirmed' }));
     const again = new Browser();
     again.cookies.set('__Host-DSR', refreshJwt);
-    expect((await refresh(again)).body.error).toBe('session_ended');
+    expect((await onFakeClock(() => refresh(again))).body.error).toBe('session_ended');
   });
 
   it('clears the cookies even when Descope fails, and reports it', async () => {
@@ -146,7 +154,7 @@ describe('server kit: sign-out', () => {
     const first = await signedIn();
     const second = await signedIn();
     expect((await signOut(first.browser, '?everywhere=true')).response.status).toBe(204);
-    expect((await refresh(second.browser)).body.error).toBe('session_ended');
+    expect((await onFakeClock(() => refresh(second.browser))).body.error).toBe('session_ended');
   });
 
   it('without a refresh cookie, clears the cookies and calls nothing', async () => {
@@ -249,7 +257,7 @@ describe('server kit: getSession and authenticate', () => {
   it('authenticate: a refused refresh clears the cookies; no cookies at all is no session and no cookie', async () => {
     const browser = new Browser();
     browser.cookies.set('__Host-DSR', 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJub2JvZHkifQ.c2ln');
-    expect(await kit.authenticate(browser.request('/'))).toEqual({ claims: undefined, setCookie: CLEARED, cookieHeader: '' });
+    expect(await onFakeClock(() => kit.authenticate(browser.request('/')))).toEqual({ claims: undefined, setCookie: CLEARED, cookieHeader: '' });
     expect(await kit.authenticate(new Headers())).toEqual({ claims: undefined, setCookie: [], cookieHeader: '' });
   });
 
@@ -385,7 +393,7 @@ describe('server kit: authenticate().cookieHeader', () => {
     expect((await kit.authenticate(new Headers({ cookie: 'a=1' }))).cookieHeader).toBe('a=1');
     expect((await kit.authenticate(new Headers())).cookieHeader).toBe('');
     // Refused: both session cookies go, the others stay.
-    const ended = await kit.authenticate(new Headers({ cookie: 'a=1; __Host-DS=x; __Host-DSR=eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJub2JvZHkifQ.c2ln; b=2' }));
+    const ended = await onFakeClock(() => kit.authenticate(new Headers({ cookie: 'a=1; __Host-DS=x; __Host-DSR=eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJub2JvZHkifQ.c2ln; b=2' })));
     expect(ended).toMatchObject({ setCookie: CLEARED, cookieHeader: 'a=1; b=2' });
   });
 });
