@@ -22,7 +22,8 @@ const startSignIn = async () => {
     const answer = await post('/auth/status', { handle: signIn.handle });
     const body = await answer.json();
     if (answer.ok && body.status === 'pending') continue;
-    if (answer.status === 429) { await pause(Number(answer.headers.get('retry-after')) || 1); continue; }
+    // Busy (the request budget) or the store unreachable for a moment: ask again when it says.
+    if (answer.status === 429 || answer.status === 503) { await pause(Number(answer.headers.get('retry-after')) || 1); continue; }
     number.remove();
     if (answer.ok) return show('signed-in', 'Signed in as ' + ((body.user && body.user.email) || 'you') + '. Your session: /me');
     return show(body.error === 'wrong_number' ? 'wrong-number' : 'error', body.message);

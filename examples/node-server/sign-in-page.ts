@@ -10,6 +10,7 @@ const form = document.querySelector('form');
 const text = document.getElementById('text');
 const show = (state, message) => { text.dataset.state = state; text.textContent = message; };
 const post = (route, body) => fetch(${JSON.stringify(basePath)} + route, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const pause = (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   form.hidden = true;
@@ -26,6 +27,8 @@ form.addEventListener('submit', async (event) => {
     const answer = await post('/status', { handle: signIn.handle });
     const body = await answer.json();
     if (answer.ok && body.status === 'pending') continue;
+    // Busy (the request budget) or the store unreachable for a moment: ask again when it says.
+    if (answer.status === 429 || answer.status === 503) { await pause(Number(answer.headers.get('retry-after')) || 1); continue; }
     number.remove();
     if (answer.ok) return show('signed-in', 'Signed in as ' + (body.user && body.user.email) + '.');
     return show(body.error === 'wrong_number' ? 'wrong-number' : 'error', body.message);

@@ -73,8 +73,18 @@ async function signIn(page: Page, email: string): Promise<string> {
 describe('examples/nextjs (next build, next start, Chromium)', () => {
   it('signs in, shows the user from the server component, refreshes the expired session in the proxy, signs out', async () => {
     const page = await pw.context.newPage();
+    // The first status request meets a store that cannot be reached for a moment (503 with Retry-After, as
+    // the kit answers it): the sign-in form asks again a second later, and the sign-in completes.
+    let statusRequests = 0;
+    await page.route('**/auth/status', (route) =>
+      statusRequests++ === 0
+        ? route.fulfill({ status: 503, headers: { 'retry-after': '1' }, contentType: 'application/json', body: JSON.stringify({ error: 'store_unavailable', message: 'try again' }) })
+        : route.continue(),
+    );
     const userId = await signIn(page, 'grace@example.com');
     expect(userId).toMatch(/\S/);
+    expect(statusRequests).toBeGreaterThanOrEqual(2);
+    await page.unroute('**/auth/status');
 
     // The session is in HttpOnly, Secure, SameSite=Strict `__Host-` cookies; the page's script sees none.
     const signedIn = await cookiesOf(pw.context);

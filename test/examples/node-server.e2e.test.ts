@@ -10,6 +10,7 @@ import { createApp } from '../../examples/node-server/app.js';
 import { PATHS } from '../../src/protocol/paths.js';
 import { createEmulator, type Emulator } from '../../src/testing/index.js';
 import { usePlaywright } from '../browser/fixtures/playwright.js';
+import { confirmLink } from './confirm-link.js';
 
 vi.setConfig({ testTimeout: 20_000 });
 const WAIT = { timeout: 5_000 };
@@ -107,6 +108,33 @@ describe('examples/node-server: the link opened on another device', () => {
     await waiting.locator('#text[data-state="signed-in"]').waitFor(WAIT);
     expect(verifies([link.token])).toHaveLength(1);
     await phone.context().close();
+  });
+
+  it('the waiting page asks again after Retry-After when the status route answers 503 or 429, then completes', async () => {
+    const email = nextEmail();
+    const waiting = await pw.context.newPage();
+    // The first two status requests meet a store that cannot be reached and a busy request budget, as the
+    // kit answers them (JSON, Retry-After: 1); the rest reach the example.
+    const refusals = [
+      { status: 503, error: 'store_unavailable' },
+      { status: 429, error: 'rate_limited' },
+    ];
+    const asked: number[] = [];
+    await waiting.route('**/auth/status', async (route) => {
+      const refusal = refusals.shift();
+      asked.push(Date.now());
+      if (!refusal) return route.continue();
+      await route.fulfill({ status: refusal.status, headers: { 'retry-after': '1' }, contentType: 'application/json', body: JSON.stringify({ error: refusal.error, message: 'try again' }) });
+    });
+    const number = await startSignIn(waiting, email);
+    await vi.waitUntil(() => asked.length === 3, WAIT);
+    // Each asked again a second later, as Retry-After said, not at once.
+    expect(asked[1]! - asked[0]!).toBeGreaterThanOrEqual(950);
+    expect(asked[2]! - asked[1]!).toBeGreaterThanOrEqual(950);
+    expect(await waiting.locator('#text').getAttribute('data-state')).toBe('waiting');
+    const { status } = await confirmLink(pw.app.emulator.lastEmail(email)!.links.find((l) => l.correct)!.url, number);
+    expect(status).toBe(200);
+    await waiting.locator('#text[data-state="signed-in"]').waitFor(WAIT);
   });
 
   it('a wrong number sends no verify request, ends the sign-in, and the waiting page says why', async () => {

@@ -15,15 +15,27 @@ interface KitError {
   message: string;
 }
 
-async function post(path: string, body: unknown, signal?: AbortSignal): Promise<{ status: number; body: unknown }> {
+async function post(path: string, body: unknown, signal?: AbortSignal): Promise<{ status: number; body: unknown; retryAfter: number }> {
   const response = await fetch(path, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
     ...(signal ? { signal } : {}),
   });
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: await response.json(), retryAfter: Number(response.headers.get('retry-after')) || 1 };
 }
+
+/** Resolves after `seconds`, or at once when `signal` aborts (the page was left). */
+const pause = (seconds: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, seconds * 1000);
+    signal.addEventListener('abort', done, { once: true });
+  });
 
 const problemOf = (body: unknown): string => (body as Partial<KitError>).message ?? 'Something went wrong: try again.';
 
@@ -53,8 +65,13 @@ export function SignIn() {
     const controller = new AbortController();
     (async () => {
       for (;;) {
-        const { status, body } = await post('/auth/status', { handle }, controller.signal);
+        const { status, body, retryAfter } = await post('/auth/status', { handle }, controller.signal);
         if (status === 200 && (body as { status: string }).status === 'pending') continue;
+        if (status === 429 || status === 503) {
+          // Busy (the request budget) or the store unreachable for a moment: ask again when it says.
+          await pause(retryAfter, controller.signal);
+          continue;
+        }
         if (status === 200) {
           // Signed in: the cookies are set. Render the page again on the server, now with the session.
           return router.refresh();
