@@ -280,6 +280,36 @@ describe('server kit: start, status, confirm', () => {
   });
 });
 
+describe('server kit: against a Descope that never answers', () => {
+  // The client's bound: one attempt of 10 s; a send or a verify is not retried after a timeout (it may
+  // have been carried out).
+  const BOUND_MS = 10_000;
+
+  it('POST /start answers 502 upstream_unavailable within the client\'s bound; the next start works', async () => {
+    const kit = setup.instance();
+    setup.emulator.injectFault({ type: 'latency', ms: 600_000 }, { path: PATHS.signInOrUp, times: 1 });
+    const started = Date.now();
+    const answer = await drive(new Browser().send(kit, '/auth/start', { json: { email: 'ada@example.com' } }), { step: 500 });
+    expect(answer).toMatchObject({ response: { status: 502 }, body: { error: 'upstream_unavailable' } });
+    expect(Date.now() - started).toBeLessThanOrEqual(BOUND_MS + 500);
+    await start(kit, new Browser());
+    // afterEach: no timer left.
+  });
+
+  it('POST /confirm answers a 502 page within the client\'s bound', async () => {
+    const kit = setup.instance();
+    const sent = await start(kit, new Browser());
+    const phone = new Browser();
+    const confirmPage = await openLink(kit, phone, rightLink().url);
+    setup.emulator.injectFault({ type: 'latency', ms: 600_000 }, { path: PATHS.verify, times: 1 });
+    const started = Date.now();
+    const answer = await drive(phone.send(kit, '/auth/confirm', { form: { ...confirmPage.fields, number: sent.linkId } }), { step: 500 });
+    expect(answer.response.status).toBe(502);
+    expect(answer.body).toContain('Could not reach the sign-in service');
+    expect(Date.now() - started).toBeLessThanOrEqual(BOUND_MS + 500);
+  });
+});
+
 describe('server kit: the confirm form is refused with 403, calling nothing', () => {
   async function prepared() {
     const kit = setup.instance();
