@@ -288,8 +288,9 @@ export type KitStep = 'start' | 'status' | 'confirm-page' | 'confirm' | 'refresh
  *   wrong number on the confirm page: the sign-in is over), `expired`, `unknown` (no such handle),
  *   `superseded` (a newer status request took over), `client-gone` (the request was aborted) or `failed`;
  * - `confirm-page`: `shown`, `unknown-link` or `incomplete` (no token);
- * - `confirm`: `verified`, `wrong-number`, `refused` (same-origin or CSRF check failed: see `reason`),
- *   `unknown-link`, `rate-limited` or `failed`;
+ * - `confirm`: `verified`, `wrong-number`, `no-number` (the form came without a number: the page asks again
+ *   and the sign-in goes on), `refused` (same-origin or CSRF check failed: see `reason`), `unknown-link`,
+ *   `rate-limited` or `failed`;
  * - `refresh`: `refreshed` (`reason: 'shared'` when it is the outcome a racing refresh with the same
  *   refresh JWT kept in the store), `ended` (Descope refused the refresh JWT: cookies cleared), `no-session`,
  *   `refused` (cross-origin) or `failed`;
@@ -311,6 +312,7 @@ export type KitOutcome =
   | 'unknown'
   | 'superseded'
   | 'client-gone'
+  | 'no-number'
   | 'shown'
   | 'unknown-link'
   | 'incomplete'

@@ -14,7 +14,7 @@ import { describeDevice } from './device.js';
 import { crossOrigin, json, KitError, readForm, readJsonObject } from './http.js';
 import { randomToken } from './keys.js';
 import { page } from './pages.js';
-import type { FoundSignIn } from './sign-ins.js';
+import type { FoundSignIn, SignInRecord } from './sign-ins.js';
 
 /**
  * How often a waiting status request reads its sign-in's state from the store, in ms: what tells it that
@@ -30,7 +30,9 @@ export const WATCH_INTERVAL_MS = 500;
  * Whether the typed number is the link's: `7` and `007` are `07` (the person reads a number, not a string of
  * digits), anything that is not digits is no number. Leading zeros change nothing a guess could use.
  */
-const sameNumber = (typed: string, linkId: string) => /^\d{1,3}$/.test(typed.trim()) && Number(typed.trim()) === Number(linkId);
+/** Whether `typed` is a number at all (what the confirm page's field accepts): only such a value is a guess. */
+const isNumber = (typed: string) => /^\d{1,3}$/.test(typed);
+const sameNumber = (typed: string, linkId: string) => Number(typed) === Number(linkId);
 
 /** The longest email address `POST /start` takes (RFC 5321's 254 characters for a path). */
 const MAX_EMAIL_LENGTH = 254;
@@ -237,12 +239,19 @@ export function signInRoutes(kit: KitContext) {
       report({ step: 'confirm-page', outcome: 'unknown-link', status: 410 });
       return gonePage();
     }
-    const { record } = found;
     // The browser this page is shown in; the CSRF token is good for this browser and this sign-in only.
     const browserId = readCookie(request.headers, BROWSER_COOKIE) ?? randomToken(18);
-    const minutesAgo = Math.max(0, Math.round((Date.now() - record.startedAt) / 60_000));
     report({ step: 'confirm-page', outcome: 'shown', status: 200, signInId: tag(found.id) });
     return page(200, 'Finish signing in', 'Type the number shown on the screen where you asked to sign in. If you did not ask, close this page.', {
+      ...confirmForm(found.record, { t: token, binding, csrf: await csrf.issue(binding, browserId) }),
+      setCookie: [setCookie(BROWSER_COOKIE, browserId, CSRF_TTL_MS / 1000)],
+    });
+  }
+
+  /** What the confirm page shows of sign-in `record`, and its form with `fields` (the link's token, binding and CSRF token). */
+  function confirmForm(record: SignInRecord, fields: Record<string, string>) {
+    const minutesAgo = Math.max(0, Math.round((Date.now() - record.startedAt) / 60_000));
+    return {
       details: [
         `Account: ${record.maskedEmail ?? 'your email address'}`,
         `Asked from: ${record.device}`,
@@ -250,12 +259,11 @@ export function signInRoutes(kit: KitContext) {
       ],
       form: {
         action: confirmPath,
-        fields: { t: token, binding, csrf: await csrf.issue(binding, browserId) },
+        fields,
         input: { name: 'number', label: 'Number shown where you started', pattern: '[0-9]{1,3}' },
         button: 'Sign in',
       },
-      setCookie: [setCookie(BROWSER_COOKIE, browserId, CSRF_TTL_MS / 1000)],
-    });
+    };
   }
 
   /**
@@ -281,7 +289,14 @@ export function signInRoutes(kit: KitContext) {
       return gonePage();
     }
     const signInId = tag(found.id);
-    if (!sameNumber(form.get('number') ?? '', found.record.linkId)) {
+    const typed = (form.get('number') ?? '').trim();
+    if (!isNumber(typed)) {
+      // No number at all: a form submitted without typing (a scanner that submits forms, a field left empty)
+      // guesses nothing, so the sign-in goes on and the page asks again, with the same form.
+      report({ step: 'confirm', outcome: 'no-number', status: 400, signInId });
+      return page(400, 'Type the number first', 'Type the number shown on the screen where you asked to sign in, then press Sign in. If you did not ask, close this page.', confirmForm(found.record, { t: token, binding, csrf: form.get('csrf') ?? '' }));
+    }
+    if (!sameNumber(typed, found.record.linkId)) {
       // Whoever typed this did not see the waiting screen: end the sign-in, never let them try again. The
       // waiting screen is told now (here, or by the store on another instance), or by its next status request.
       await signIns.decide(found, 'refused');

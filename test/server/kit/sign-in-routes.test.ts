@@ -107,6 +107,30 @@ describe('server kit: start, status, confirm', () => {
     expect(upstream()).toBe(before);
   });
 
+  it.each([
+    ['no number (a scanner that submits the form without typing)', undefined],
+    ['an empty field', ''],
+    ['text that is no number', 'test'],
+    ['more digits than the field takes', '1234'],
+  ])('a form with %s guesses nothing: the page asks again with the same form, and the sign-in goes on', async (_, number) => {
+    const kit = setup.instance();
+    const person = new Browser();
+    const sent = await start(kit, person);
+    const phone = new Browser();
+    const confirmPage = await openLink(kit, phone, rightLink().url);
+    const answer = await phone.send(kit, '/auth/confirm', { form: { ...confirmPage.fields, ...(number !== undefined && { number }) } });
+    expect(answer.response.status).toBe(400);
+    expect(answer.body).toContain('Type the number first');
+    expect(answer.body).toContain('Account: a***@example.com');
+    expect(formFields(answer.body as string)).toEqual(confirmPage.fields);
+    expect(setup.events).toContainEqual(expect.objectContaining({ type: 'kit', step: 'confirm', outcome: 'no-number', status: 400 }));
+    expect(calls(PATHS.verify)).toBe(0);
+    // Nothing ended: the waiting screen is still pending, and the person's own number, on the same form, verifies.
+    expect((await drive(person.send(kit, '/auth/status', { json: { handle: sent.handle } }), { step: 500 })).body).toEqual({ status: 'pending' });
+    expect((await phone.send(kit, '/auth/confirm', { form: { ...formFields(answer.body as string), number: sent.linkId } })).response.status).toBe(200);
+    expect((await person.send(kit, '/auth/status', { json: { handle: sent.handle } })).body).toMatchObject({ status: 'signed_in' });
+  });
+
   it('a wrong number sends no verify and ends the sign-in: status answers 410 wrong_number, even from another instance', async () => {
     const first = setup.instance();
     const second = setup.instance();
