@@ -26,12 +26,13 @@ import type { FoundSignIn, SignInRecord } from './sign-ins.js';
  */
 export const WATCH_INTERVAL_MS = 500;
 
-/**
- * Whether the typed number is the link's: `7` and `007` are `07` (the person reads a number, not a string of
- * digits), anything that is not digits is no number. Leading zeros change nothing a guess could use.
- */
 /** Whether `typed` is a number at all (what the confirm page's field accepts): only such a value is a guess. */
 const isNumber = (typed: string) => /^\d{1,3}$/.test(typed);
+
+/**
+ * Whether the typed number (digits, see `isNumber`) is the link's: `7` and `007` are `07` (the person reads a
+ * number, not a string of digits). Leading zeros change nothing a guess could use.
+ */
 const sameNumber = (typed: string, linkId: string) => Number(typed) === Number(linkId);
 
 /** The longest email address `POST /start` takes (RFC 5321's 254 characters for a path). */
