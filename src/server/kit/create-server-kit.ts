@@ -124,7 +124,12 @@ export interface ServerKit {
    * `superseded`. Polling Descope stops when `request.signal` aborts.
    */
   readonly status: KitHandler;
-  /** `GET /confirm` (the confirm page) and `POST /confirm` (its form: the number check, then the verify). */
+  /**
+   * `GET /confirm` (the confirm page) and `POST /confirm` (its form: the number check, then the verify). A
+   * wrong number ends the sign-in without calling Descope (400 page; the status request answers 410
+   * `wrong_number`); a form with no number (empty, or not 1 to 3 digits) gets the same form again (400 page)
+   * and the sign-in goes on.
+   */
   readonly confirm: KitHandler;
   /** `POST /refresh`, same origin only: new session cookie; 401 `no_session`, or `session_ended` clearing the cookies. */
   readonly refresh: KitHandler;
