@@ -82,7 +82,8 @@ console.error(`Listening   ${url}${PUBLIC_URL ? `  (public URL ${PUBLIC_URL})` :
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     // Closing the connections ends the waiting status requests, which stops their polling upstream.
-    server.close(() => void Promise.all(stops.map((stop) => stop())));
+    // allSettled: a Redis client that already lost its connection must not turn a clean stop into a crash.
+    server.close(() => void Promise.allSettled(stops.map((stop) => stop())));
     server.closeAllConnections();
   });
 }
