@@ -120,10 +120,20 @@ interface Slot {
   settled: boolean;
 }
 
-/** A store's answer, checked: anything else counts as a failed store. */
-const isReservation = (value: unknown): value is BudgetReservation => {
+/**
+ * A store's answer, checked against the budget's `windowMs`: anything else counts as a failed store (the
+ * budget then keeps its local pace for a while). Bounds a store cannot honestly pass:
+ * - a pause of at most one window, as {@link RequestBudget.pause} caps a `Retry-After`;
+ * - a wait of at most 10 windows. Each instance holds one reserved turn at a time, so a wait is about one
+ *   turn per instance ahead of it, plus a pause: 10 windows is 900 instances at the default pace, more
+ *   than one egress IP ever serves. A longer wait is a broken or hostile store, or a Redis whose clock
+ *   stepped back; obeying it would stop this instance (up to 24.8 days, the longest timer) instead of
+ *   failing open.
+ */
+const isReservation = (value: unknown, windowMs: number): value is BudgetReservation => {
   const { waitMs, pausedMs } = (value ?? {}) as Partial<BudgetReservation>;
-  return [waitMs, pausedMs].every((ms) => typeof ms === 'number' && ms >= 0 && ms <= MAX_DELAY);
+  const within = (ms: unknown, most: number) => typeof ms === 'number' && ms >= 0 && ms <= Math.min(most, MAX_DELAY);
+  return within(waitMs, 10 * windowMs) && within(pausedMs, windowMs);
 };
 
 /**
@@ -305,10 +315,15 @@ export class RequestBudget implements SharedRequestBudget {
     return this.#store !== undefined && now >= this.#localUntil;
   }
 
-  /** Milliseconds until the next request may go: with a store, only this process's pause; the store sets the pace. */
+  /**
+   * Milliseconds until the next request may go: this process's pause, and its own pace. With a store, the
+   * store's turns come on top: an honest store is never faster than one instance's own pace (it spaces the
+   * whole fleet's turns as this spaces its own), so the local pace only binds a store that answers "go" too
+   * readily (a bug, a flushed key, a failover that lost writes), which would otherwise send every queued
+   * request at once.
+   */
   #delay(now: number): number {
-    const pause = this.#pausedUntil - now;
-    return this.#shared(now) ? pause : Math.max(pause, this.#next - this.#tolerance - now);
+    return Math.max(this.#pausedUntil - now, this.#next - this.#tolerance - now);
   }
 
   #pace(): BudgetPace {
@@ -346,7 +361,7 @@ export class RequestBudget implements SharedRequestBudget {
     }, this.#storeTimeoutMs);
     // A store that throws instead of rejecting counts as failed too.
     new Promise<unknown>((resolve) => resolve(store.reserve(this.#pace(), slot.controller.signal))).then(
-      (value) => answered(isReservation(value) ? value : undefined),
+      (value) => answered(isReservation(value, this.windowMs) ? value : undefined),
       () => answered(),
     );
   }

@@ -88,12 +88,26 @@ describe('RequestBudget with a store', () => {
     const aborted = budget.take({ signal: first.signal });
     const second = turnAt(budget);
     await vi.advanceTimersByTimeAsync(1);
-    expect(calls.reserve).toHaveLength(3); // one for the two waiting requests
+    // The instance's own pace (2 per minute) holds both before the store is asked.
+    expect(calls.reserve).toHaveLength(2);
     first.abort(new Error('gone'));
     await expect(aborted).rejects.toThrow('gone');
     await vi.advanceTimersByTimeAsync(60_000);
     expect(await second).toBe(Date.parse('2026-12-01T12:01:00Z'));
-    expect(calls.reserve).toHaveLength(3);
+    expect(calls.reserve).toHaveLength(3); // one reservation, for whichever request was first when it came
+  });
+
+  it('a store that answers "go now" to everything cannot speed an instance past its own pace', async () => {
+    const store: BudgetStore = { reserve: async () => ({ waitMs: 0, pausedMs: 0 }), pause: async () => {} };
+    const budget = new RequestBudget({ requests: 90, windowMs: 60_000, store });
+    const start = Date.now();
+    const pending = Promise.all(Array.from({ length: 100 }, () => turnAt(budget)));
+    await vi.advanceTimersByTimeAsync(120_000);
+    const turns = await pending;
+    // Within any 60 s at most 90, as without a store: the first 5 at once (the burst), then one per 706 ms.
+    const firstWindow = turns.filter((at) => at < start + 60_000).length;
+    expect(firstWindow).toBeLessThanOrEqual(90);
+    expect(turns.filter((at) => at === start).length).toBeLessThanOrEqual(5);
   });
 
   it('an aborted last request releases the reservation: the store’s signal aborts, no timer stays', async () => {
@@ -149,6 +163,10 @@ describe('RequestBudget with a store', () => {
     ['NaN', { waitMs: Number.NaN, pausedMs: 0 }],
     ['nothing', undefined],
     ['a wait past any timer', { waitMs: 2 ** 31, pausedMs: 0 }],
+    ['the longest timer as a wait (24.8 days)', { waitMs: 2 ** 31 - 1, pausedMs: 0 }],
+    ['a wait of more than 10 windows (a Redis clock stepped back an hour)', { waitMs: 3_600_000, pausedMs: 0 }],
+    ['the longest timer as a pause', { waitMs: 0, pausedMs: 2 ** 31 - 1 }],
+    ['a pause longer than the window', { waitMs: 0, pausedMs: 60_001 }],
   ])('a store answering %s counts as failed: local pace', async (_, reply) => {
     const budget = new RequestBudget({ store: { reserve: async () => reply as never, pause: async () => {} } });
     const start = Date.now();
