@@ -346,7 +346,8 @@ export interface KitEvent extends EventBase, ErrorFacts {
   readonly signInId?: string;
   /**
    * Why a request was refused: `csrf`, `cross_origin` or `no_origin` (`confirm`, `refresh`, `sign-out`);
-   * for `sign-out`, `everywhere` when every session of the user was ended.
+   * for `sign-out`, `everywhere` when every session of the user was ended; for `refresh`, `shared` (the
+   * outcome of a racing refresh) or `malformed` (the refresh cookie is no JWT: ended without asking Descope).
    */
   readonly reason?: string;
   /** `refresh` only: whether Descope rotated the refresh JWT. */

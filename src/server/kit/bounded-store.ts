@@ -11,10 +11,16 @@ import type { KitStore } from './store.js';
 export function boundedStore(store: KitStore, timeoutMs: number, failed: (errorType: string) => void): KitStore {
   const bounded = <T>(call: () => Promise<T>): Promise<T> => {
     let timer: ReturnType<typeof setTimeout> | undefined;
+    // One report per call: a store that rejects after its deadline already ran out was reported then.
+    let reported = false;
+    const report = (errorType: string) => {
+      if (!reported) failed(errorType);
+      reported = true;
+    };
     const unavailable = () => new KitError(503, 'store_unavailable', 'Sign-in state cannot be reached right now: try again', { 'retry-after': '1' });
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        failed('StoreTimeout');
+        report('StoreTimeout');
         reject(unavailable());
       }, timeoutMs);
     });
@@ -22,7 +28,7 @@ export function boundedStore(store: KitStore, timeoutMs: number, failed: (errorT
     const answered = Promise.resolve()
       .then(call)
       .catch((error: unknown) => {
-        failed(error instanceof Error ? error.name : typeof error);
+        report(error instanceof Error ? error.name : typeof error);
         return Promise.reject(unavailable());
       });
     return Promise.race([answered, deadline]).finally(() => clearTimeout(timer));

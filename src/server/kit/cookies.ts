@@ -16,9 +16,18 @@ const ATTRIBUTES = 'Path=/; HttpOnly; Secure; SameSite=Strict';
 // Values come from upstream: refuse anything that could end the attribute or the header early.
 const SAFE_VALUE = /^[\w.~+/=-]+$/;
 
-/** A `Set-Cookie` value for `name`, living `maxAgeSeconds`. */
-export const setCookie = (name: string, value: string, maxAgeSeconds: number): string =>
-  `${name}=${value}; ${ATTRIBUTES}; Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`;
+/**
+ * The longest a cookie the kit sets may live, in seconds: 400 days, the cap browsers apply anyway (RFC 6265bis).
+ * A JWT's claimed lifetime sizes the session cookie, and a JWT from a misbehaving server (or a proxy at
+ * `baseUrl`) may claim years.
+ */
+const MAX_COOKIE_AGE_SECONDS = 400 * 24 * 60 * 60;
+
+/** A `Set-Cookie` value for `name`, living `maxAgeSeconds`, kept within 0 to 400 days (NaN counts as 0). */
+export function setCookie(name: string, value: string, maxAgeSeconds: number): string {
+  const seconds = Number.isNaN(maxAgeSeconds) ? 0 : Math.min(MAX_COOKIE_AGE_SECONDS, Math.max(0, maxAgeSeconds));
+  return `${name}=${value}; ${ATTRIBUTES}; Max-Age=${Math.floor(seconds)}`;
+}
 
 /** The `Set-Cookie` value that deletes `name`: the same name and attributes, `Max-Age=0`. */
 export const clearCookie = (name: string): string => `${name}=; ${ATTRIBUTES}; Max-Age=0`;

@@ -57,28 +57,27 @@ export class RefreshOutcomes {
   }
 
   /**
-   * The session a refresh from refresh JWT `id` resulted in within the grace, or undefined. A store that
-   * fails counts as none: the caller then asks Descope, as it would without the store.
+   * The session a refresh from refresh JWT `id` resulted in within the grace, or undefined. Rejects when
+   * the store fails (reported by the bounded store): the caller then goes on as without the store.
    */
   async find(id: string): Promise<Session | undefined> {
     const key = `refreshed:${id}`;
-    try {
-      const session = await this.#keys.open(key, await this.#store.get(key));
-      return isSession(session) ? session : undefined;
-    } catch {
-      return undefined;
-    }
+    const session = await this.#keys.open(key, await this.#store.get(key));
+    return isSession(session) ? session : undefined;
   }
 
   /**
-   * Keeps the session a refresh from refresh JWT `id` resulted in, for {@link REFRESH_GRACE_MS}. A store
-   * that fails is reported (as every store failure of the kit) and changes nothing for this refresh.
+   * Keeps the session a refresh from refresh JWT `id` resulted in, for {@link REFRESH_GRACE_MS}: both
+   * writes at once, so a store that hangs costs one `storeTimeoutMs`. A store that fails is reported (as
+   * every store failure of the kit) and changes nothing for this refresh.
    */
   async keep(id: string, session: Session): Promise<void> {
     const key = `refreshed:${id}`;
+    // Sealed and named before any write starts: no write is left unwatched while another await runs.
+    const sealed = await this.#keys.seal(key, session);
+    const rotated = session.refreshJwt ? `rotated:${await this.id(session.refreshJwt)}` : undefined;
     try {
-      await this.#store.set(key, await this.#keys.seal(key, session), REFRESH_GRACE_MS);
-      if (session.refreshJwt) await this.#store.set(`rotated:${await this.id(session.refreshJwt)}`, id, REFRESH_GRACE_MS);
+      await Promise.all([this.#store.set(key, sealed, REFRESH_GRACE_MS), rotated && this.#store.set(rotated, id, REFRESH_GRACE_MS)]);
     } catch {
       // Reported by the bounded store; only racing requests lose the outcome.
     }
@@ -87,11 +86,12 @@ export class RefreshOutcomes {
   /**
    * Removes what a refresh kept for the session of `refreshJwt` (the refresh JWT it spent or the one it
    * rotated to): a signed-out session is not handed out again. A store that fails is reported, and the
-   * outcome expires within {@link REFRESH_GRACE_MS} anyway.
+   * outcome expires within {@link REFRESH_GRACE_MS} anyway. Never rejects.
    */
   async forget(refreshJwt: string): Promise<void> {
-    const id = await this.id(refreshJwt);
+    // Never rejects: a sign-out runs it alongside Descope's revoke, and must not fail because of it.
     try {
+      const id = await this.id(refreshJwt);
       const spent = await this.#store.take(`rotated:${id}`);
       await Promise.all([this.#store.take(`refreshed:${id}`), spent && this.#store.take(`refreshed:${spent}`)]);
     } catch {

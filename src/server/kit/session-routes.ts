@@ -12,6 +12,8 @@ import type { Authentication } from './create-server-kit.js';
 import { errorFacts, refusedByDescope, upstreamFailure, type KitContext } from './context.js';
 import { CLEAR_SESSION, cookieHeaderAfter, readCookie, REFRESH_COOKIE, SESSION_COOKIE, sessionCookies } from './cookies.js';
 import { crossOrigin, json, KitError } from './http.js';
+import { unverifiedPayload } from '../../utils/jwt-lifetime.js';
+import { sleep } from '../../utils/sleep.js';
 import { REFRESH_SETTLE_MS } from './refreshes.js';
 
 /**
@@ -48,8 +50,6 @@ function sessionJwtOf(headers: Headers): string | undefined {
 
 /** What a refresh came to: the new session and its cookies, or `ended` with the cookies to clear. */
 type Refreshed = { session: Session; setCookie: string[] } | { ended: true; setCookie: string[] };
-
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const unauthorized = (code: string, message: string, setCookie: readonly string[] = []) =>
   new KitError(401, code, message, { 'www-authenticate': `Bearer error="invalid_token", error_description="${code}"` }, setCookie);
@@ -91,16 +91,34 @@ export function sessionRoutes(kit: KitContext) {
     return { session, setCookie: sessionCookies(session, Date.now()) };
   }
 
-  /** What a racing refresh kept for refresh JWT `id`: looked up at once, then once more after it had time to write. */
-  async function racedOutcome(id: string): Promise<Session | undefined> {
-    const now = await refreshes.find(id);
-    if (now) return now;
-    await delay(REFRESH_SETTLE_MS);
-    return refreshes.find(id);
-  }
-
   async function refreshOnce(id: string, refreshJwt: string): Promise<Refreshed> {
-    const earlier = await refreshes.find(id);
+    // A cookie that is no JWT at all (garbage, or a forged header from a script) never reaches Descope:
+    // each such refresh would spend a turn of the request budget the real sign-ins share.
+    if (!unverifiedPayload(refreshJwt)) {
+      report({ step: 'refresh', outcome: 'ended', status: 401, reason: 'malformed' });
+      return { ended: true, setCookie: CLEAR_SESSION };
+    }
+    // The store only helps a refresh (racing requests share its outcome): once a call of it fails or runs
+    // out, this refresh does without it, so a hanging store adds one `storeTimeoutMs`, not one per call.
+    let storeUp = true;
+    const find = async () => {
+      if (!storeUp) return undefined;
+      try {
+        return await refreshes.find(id);
+      } catch {
+        storeUp = false;
+        return undefined;
+      }
+    };
+    /** What a racing refresh kept: looked up at once, then once more after it had time to write. */
+    const racedOutcome = async () => {
+      const now = await find();
+      if (now || !storeUp) return now;
+      await sleep(REFRESH_SETTLE_MS);
+      return find();
+    };
+
+    const earlier = await find();
     if (earlier) return kept(earlier);
     let session: Session;
     const deadline = new AbortController();
@@ -112,7 +130,7 @@ export function sessionRoutes(kit: KitContext) {
       // unless a racing refresh spent this refresh JWT (rotation) and kept what it got.
       if (refusedByDescope(error) || error instanceof InvalidArgumentError) {
         // (A value that is no token never reached Descope: nothing raced it.)
-        const raced = refusedByDescope(error) ? await racedOutcome(id) : undefined;
+        const raced = refusedByDescope(error) ? await racedOutcome() : undefined;
         if (raced) return kept(raced);
         report({ step: 'refresh', outcome: 'ended', status: 401, ...errorFacts(error) });
         return { ended: true, setCookie: CLEAR_SESSION };
@@ -122,7 +140,7 @@ export function sessionRoutes(kit: KitContext) {
     } finally {
       clearTimeout(timer);
     }
-    await refreshes.keep(id, session);
+    if (storeUp) await refreshes.keep(id, session);
     // Only a rotated refresh JWT comes back: the cookie for it is set only then.
     report({ step: 'refresh', outcome: 'refreshed', status: 200, rotated: session.refreshJwt !== undefined });
     return { session, setCookie: sessionCookies(session, Date.now()) };
@@ -164,9 +182,12 @@ export function sessionRoutes(kit: KitContext) {
     const reason = everywhere ? { reason: 'everywhere' } : {};
     if (!refreshJwt) report({ step: 'sign-out', outcome: 'local', status: 204, ...reason });
     else {
-      await refreshes.forget(refreshJwt);
+      const path = everywhere ? PATHS.logoutAll : PATHS.logout;
       const deadline = new AbortController();
-      const timer = setTimeout(() => deadline.abort(new Error('sign-out deadline')), SIGN_OUT_DEADLINE_MS);
+      const timer = setTimeout(() => deadline.abort(new RequestTimeoutError(path, SIGN_OUT_DEADLINE_MS)), SIGN_OUT_DEADLINE_MS);
+      // What a refresh kept is dropped while Descope revokes (forget never rejects): a hanging store does
+      // not add to the sign-out's wait.
+      const forgotten = refreshes.forget(refreshJwt);
       try {
         await (everywhere ? client.signOutAll(refreshJwt, { signal: deadline.signal }) : client.signOut(refreshJwt, { signal: deadline.signal }));
         report({ step: 'sign-out', outcome: 'confirmed', status: 204, ...reason });
@@ -176,6 +197,7 @@ export function sessionRoutes(kit: KitContext) {
       } finally {
         clearTimeout(timer);
       }
+      await forgotten;
     }
     const headers = new Headers({ 'cache-control': 'no-store' });
     for (const cookie of CLEAR_SESSION) headers.append('set-cookie', cookie);
@@ -221,7 +243,13 @@ export function sessionRoutes(kit: KitContext) {
     const { setCookie } = refreshed;
     const after = { setCookie: [...setCookie], cookieHeader: cookieHeaderAfter(cookieHeader, setCookie) };
     if ('ended' in refreshed) return { claims: undefined, ...after };
-    return { claims: await claimsOf(refreshed.session.sessionJwt), ...after };
+    try {
+      return { claims: await claimsOf(refreshed.session.sessionJwt), ...after };
+    } catch {
+      // The keys cannot be fetched right now. The cookies must go out all the same: with rotation, the
+      // browser's refresh JWT was just spent, and keeping it would sign the person out later.
+      return { claims: undefined, ...after };
+    }
   }
 
   return { refresh, signOut, session, getSession, authenticate };

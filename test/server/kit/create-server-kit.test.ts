@@ -135,6 +135,22 @@ describe('createServerKit routing and malformed requests', () => {
     }
   });
 
+  it('reports a store call that runs out once, even when the store rejects it later', async () => {
+    vi.useFakeTimers(FAKE_TIMERS);
+    try {
+      const late = new MemoryStore();
+      late.get = () => new Promise((_, reject) => setTimeout(() => reject(new Error('too late')), 1_500));
+      const setup = kitSetup(late);
+      const kit = setup.instance({ storeTimeoutMs: 1_000 });
+      const answer = await drive(new Browser().send(kit, '/auth/status', { json: { handle: 'a-handle-of-someone' } }), { step: 250 });
+      expect(answer.response.status).toBe(503);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(setup.events.filter((event) => event.type === 'kit' && event.step === 'request').map((event) => (event as { errorType?: string }).errorType)).toEqual(['StoreTimeout']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('reports each step through onEvent, and logEvents prints it as one line', async () => {
     const setup = kitSetup();
     const kit = setup.instance();

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EnchantedLinkClient } from '../../../src/index.js';
 import { PATHS } from '../../../src/protocol/paths.js';
 import { RequestBudget } from '../../../src/transport/request-budget.js';
-import { REFRESH_DEADLINE_MS, REFRESH_GRACE_MS, REFRESH_SETTLE_MS, type Authentication, type ServerKit } from '../../../src/server/index.js';
+import { REFRESH_DEADLINE_MS, REFRESH_GRACE_MS, REFRESH_SETTLE_MS, SIGN_OUT_DEADLINE_MS, type Authentication, type ServerKit } from '../../../src/server/index.js';
 import { Browser, drive, DumpableStore, FAKE_TIMERS, kitSetup, ORIGIN, type KitSetup } from './helpers.js';
 
 /** Shifts the emulator's clock, to issue sessions that are already expired. */
@@ -119,6 +119,20 @@ describe('server kit: reading the session', () => {
     expect(ended.response.headers.getSetCookie()).toEqual(CLEARED);
     expect(browser.cookies.size).toBe(0);
   });
+
+  it.each([['garbage', 'garbage0'], ['two parts', 'abc.def'], ['a payload that is no JSON', 'abc.%%%.def'], ['a JSON array payload', `x.${btoa('[1]')}.y`]])(
+    'a refresh cookie that is no JWT (%s) ends the session without a request to Descope',
+    async (_, value) => {
+      const browser = new Browser();
+      browser.cookies.set('__Host-DSR', value);
+      const before = setup.emulator.requests.length;
+      const ended = await refresh(browser);
+      expect(ended).toMatchObject({ response: { status: 401 }, body: { error: 'session_ended' } });
+      expect(ended.response.headers.getSetCookie()).toEqual(CLEARED);
+      expect(setup.emulator.requests.length).toBe(before);
+      expect(setup.events).toContainEqual(expect.objectContaining({ type: 'kit', step: 'refresh', outcome: 'ended', reason: 'malformed' }));
+    },
+  );
 
   it('a refresh that cannot reach Descope answers 502 and keeps the cookies', async () => {
     const { browser } = await signedIn();
@@ -313,10 +327,17 @@ describe('server kit: concurrent refreshes with rotation (fake clock)', () => {
     const results = await drive(Promise.all([kit.authenticate(browser.request('/')), kit.authenticate(browser.request('/')), kit.authenticate(browser.request('/').headers)]));
     expectRefreshed(results, refreshJwt);
     expect(setup.events.filter((event) => event.type === 'kit' && event.step === 'refresh')).toEqual([expect.objectContaining({ outcome: 'refreshed', rotated: true })]);
-    // POST /refresh joins the same way.
+    // POST /refresh joins the same way: one refresh (not a second one refused and then rescued by the
+    // kept outcome), and Descope asked once.
     const again = await expired();
+    const refreshEvents = () => setup.events.filter((event) => event.type === 'kit' && event.step === 'refresh');
+    const before = refreshEvents().length;
+    const calls = () => setup.emulator.requests.filter((request) => request.path === PATHS.refresh).length;
+    const callsBefore = calls();
     const answers = await drive(Promise.all([refresh(again.browser), refresh(again.browser)]));
     expect(answers.map(({ response }) => response.status)).toEqual([200, 200]);
+    expect(refreshEvents().slice(before)).toEqual([expect.objectContaining({ outcome: 'refreshed', rotated: true })]);
+    expect(calls() - callsBefore).toBe(1);
   });
 
   it('two instances sharing the store and secret, at once: both get the new session; a late request within the grace too', async () => {
@@ -328,6 +349,47 @@ describe('server kit: concurrent refreshes with rotation (fake clock)', () => {
     // A request sent with the old cookie before the browser stored the new one, on a third instance.
     vi.setSystemTime(Date.now() + 2_000);
     expectRefreshed([results[0]!, await drive(setup.instance().authenticate(browser.request('/')))], refreshJwt);
+  });
+
+  it('authenticate hands out the rotated cookies even when the keys cannot be fetched to read the new session', async () => {
+    const { browser, refreshJwt } = await expired();
+    // The session cookie's Max-Age (the JWT's lifetime) ran out: the browser sends only the refresh cookie.
+    browser.cookies.delete('__Host-DS');
+    // A fresh instance (no keys cached yet) whose key fetches fail.
+    const fresh = setup.instance();
+    setup.emulator.injectFault({ type: 'drop-connection' }, { path: `/v2/keys/${setup.emulator.projectId}`, times: 20 });
+    const result = await drive(fresh.authenticate(browser.request('/')), { step: 500 });
+    expect(result.claims).toBeUndefined();
+    const rotated = result.setCookie.find((cookie) => cookie.startsWith('__Host-DSR='));
+    expect(rotated).toBeDefined();
+    expect(rotated).not.toContain(refreshJwt);
+  });
+
+  it('a store that hangs costs a refresh one storeTimeoutMs, not one per store call; the refresh still succeeds', async () => {
+    const hanging = new DumpableStore();
+    hanging.get = () => new Promise(() => {});
+    hanging.set = () => new Promise(() => {});
+    setup = kitSetup(hanging, { now: () => Date.now() + clockOffsetMs, rotateRefreshJwt: true, sessionTtlSeconds: 1 });
+    kit = setup.instance({ storeTimeoutMs: 2_000 });
+    const { browser, refreshJwt } = await expired();
+    const started = Date.now();
+    expectRefreshed([await drive(kit.authenticate(browser.request('/')), { step: 250 })], refreshJwt);
+    // The lookup ran out (2 s), then the refresh went on without the store (no 2 s more to keep its outcome).
+    expect(Date.now() - started).toBeLessThanOrEqual(2_250);
+  });
+
+  it('a sign-out against a hanging store and a hanging Descope still ends within SIGN_OUT_DEADLINE_MS', async () => {
+    const hanging = new DumpableStore();
+    hanging.take = () => new Promise(() => {});
+    setup = kitSetup(hanging, { now: () => Date.now() + clockOffsetMs, rotateRefreshJwt: true, sessionTtlSeconds: 1 });
+    kit = setup.instance({ storeTimeoutMs: 2_000 });
+    const { browser } = await signedIn();
+    setup.emulator.injectFault({ type: 'latency', ms: 60_000 }, { path: PATHS.logout });
+    const started = Date.now();
+    const out = await drive(kit.signOut(browser.request('/auth/sign-out', { method: 'POST' })), { step: 250 });
+    expect(out.status).toBe(204);
+    expect(Date.now() - started).toBeLessThanOrEqual(SIGN_OUT_DEADLINE_MS + 250);
+    expect(setup.events.filter((event) => event.type === 'kit').at(-1)).toMatchObject({ step: 'sign-out', outcome: 'failed', errorType: 'RequestTimeoutError' });
   });
 
   it('a revoked refresh JWT still ends the session after the grace lookup; an old one ends it after the grace', async () => {
