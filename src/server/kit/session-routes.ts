@@ -29,6 +29,8 @@ export const SIGN_OUT_DEADLINE_MS = 5_000;
  * attempts with backoff while Descope fails transiently), and a middleware holds every page load that long. A healthy refresh answers in well under
  * a second; 5 s leaves room for one retry of a transient failure. Past it `authenticate` answers no session
  * and leaves the cookies as they are (the next request tries again), and `POST /refresh` answers 502.
+ * A store that hangs adds at most one `storeTimeoutMs` (the refresh then goes on without it), and a refresh
+ * Descope refused waits `REFRESH_SETTLE_MS` more for a racing one: 7.5 s in all with the defaults.
  */
 export const REFRESH_DEADLINE_MS = 5_000;
 
